@@ -1,0 +1,274 @@
+"""Every API call as transport-free steps: a generator that yields :class:`Call` and gets responses.
+
+Written once, run by either hook: ``DataArtsHook.run(steps)`` sends each call with requests,
+``await DataArtsAsyncHook.run(steps)`` with aiohttp. Multi-request operations (paging, finding a
+quality instance) are plain loops here, so their logic exists once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Mapping
+from typing import Any, TypeVar
+
+from airflow_provider_dataarts.api import catalogue as api
+from airflow_provider_dataarts.api.models import (
+    FactoryInstance,
+    JobInstance,
+    Page,
+    QualityInstance,
+    QualityRuleResult,
+    VisualizationJob,
+)
+from airflow_provider_dataarts.api.request import Call
+from airflow_provider_dataarts.api.responses import ApiResponse
+
+T = TypeVar("T")
+Steps = Generator[Call, ApiResponse, T]
+
+#: safety bound for "list everything" loops: 200 pages of the largest page size
+MAX_PAGES = 200
+
+
+def _single(call: Call) -> Steps[ApiResponse]:
+    response = yield call
+    return response
+
+
+def _page(response: ApiResponse, items_key: str, total_key: str, parse: Callable[[Any], T]) -> Page[T]:
+    data = response.json() or {}
+    raw = data.get(items_key) or []
+    total = data.get(total_key)
+    return Page(int(total) if total is not None else len(raw), tuple(parse(item) for item in raw))
+
+
+def _all_pages(fetch: Callable[[int, int], Steps[Page[T]]], limit: int) -> Steps[list[T]]:
+    """Every item of a paged list, following offset paging until the total is reached."""
+    items: list[T] = []
+    for number in range(MAX_PAGES):
+        page = yield from fetch(limit, number * limit)
+        items.extend(page.items)
+        if not page.items or len(items) >= page.total:
+            break
+    return items
+
+
+# --- DataArts Factory v1 ---------------------------------------------------------------------------
+
+
+def restart_job_instance(
+    job_name: str,
+    instance_id: str | int,
+    *,
+    workspace: str | None = None,
+    body: Mapping[str, Any] | None = None,
+) -> Steps[None]:
+    """Restart a finished job instance (204). No body is the seed form; ``body`` the newer options."""
+    yield from _single(
+        Call(
+            api.DLF_RESTART_INSTANCE,
+            {"job_name": job_name, "instance_id": instance_id},
+            body=dict(body) if body else None,
+            workspace=workspace,
+        )
+    )
+
+
+def stop_job_instance(job_name: str, instance_id: str | int, *, workspace: str | None = None) -> Steps[None]:
+    """Stop a waiting or running job instance."""
+    yield from _single(
+        Call(api.DLF_STOP_INSTANCE, {"job_name": job_name, "instance_id": instance_id}, workspace=workspace)
+    )
+
+
+def get_job_instance(job_name: str, instance_id: str | int, *, workspace: str | None = None) -> Steps[JobInstance]:
+    """One job instance with its nodes."""
+    response = yield from _single(
+        Call(api.DLF_SHOW_INSTANCE, {"job_name": job_name, "instance_id": instance_id}, workspace=workspace)
+    )
+    return JobInstance.from_api(response.json() or {})
+
+
+def list_job_instances(
+    job_name: str | None = None,
+    *,
+    min_plan_time: int | None = None,
+    max_plan_time: int | None = None,
+    status: str | None = None,
+    instance_type: int | None = None,
+    precise: bool = True,
+    limit: int = 100,
+    offset: int = 0,
+    workspace: str | None = None,
+) -> Steps[Page[JobInstance]]:
+    """One page of v1 job instances (``limit`` 1..1000)."""
+    query = {
+        "jobName": job_name,
+        "minPlanTime": min_plan_time,
+        "maxPlanTime": max_plan_time,
+        "status": status,
+        "instanceType": instance_type,
+        "preciseQuery": precise if job_name else None,
+        "limit": limit,
+        "offset": offset,
+    }
+    response = yield from _single(Call(api.DLF_LIST_INSTANCES, query=query, workspace=workspace))
+    return _page(response, "instances", "total", JobInstance.from_api)
+
+
+# --- DataArts Factory v2 ---------------------------------------------------------------------------
+
+
+def retry_factory_instances(job_name: str, body: Mapping[str, Any], *, workspace: str | None = None) -> Steps[None]:
+    """Rerun instances of a job (mode 1) or a job with its up/downstream in a window (mode 2)."""
+    yield from _single(Call(api.FACTORY_RETRY_INSTANCES, {"job_name": job_name}, body=dict(body), workspace=workspace))
+
+
+def list_factory_instances(
+    job_name: str,
+    *,
+    min_plan_time: int | None = None,
+    max_plan_time: int | None = None,
+    status: str | None = None,
+    instance_type: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    workspace: str | None = None,
+) -> Steps[Page[FactoryInstance]]:
+    """One page of a job's v2 instances; without times the API defaults to today."""
+    query = {
+        "min_plan_time": min_plan_time,
+        "max_plan_time": max_plan_time,
+        "status": status,
+        "instance_type": instance_type,
+        "limit": limit,
+        "offset": offset,
+    }
+    response = yield from _single(
+        Call(api.FACTORY_LIST_INSTANCES, {"job_name": job_name}, query=query, workspace=workspace)
+    )
+    return _page(response, "instances", "total", FactoryInstance.from_api)
+
+
+def list_all_factory_instances(
+    job_name: str,
+    *,
+    min_plan_time: int | None = None,
+    max_plan_time: int | None = None,
+    workspace: str | None = None,
+) -> Steps[list[FactoryInstance]]:
+    """Every v2 instance of a job with a plan time in the window (all pages)."""
+    return (
+        yield from _all_pages(
+            lambda limit, offset: list_factory_instances(
+                job_name,
+                min_plan_time=min_plan_time,
+                max_plan_time=max_plan_time,
+                limit=limit,
+                offset=offset,
+                workspace=workspace,
+            ),
+            1000,
+        )
+    )
+
+
+# --- DataArts Quality ------------------------------------------------------------------------------
+
+
+def rerun_quality_job(rule_type: int, rule_id: str, *, workspace: str | None = None) -> Steps[str]:
+    """Rerun a quality (1) or comparison (2) job; returns the new instance id."""
+    response = yield from _single(
+        Call(api.QUALITY_RERUN, body={"rule_type": rule_type, "rule_id": str(rule_id)}, workspace=workspace)
+    )
+    data = response.json() or {}
+    return str(data.get("instance_id") or "")
+
+
+def list_quality_instances(
+    *,
+    name: str | None = None,
+    task_type: str | None = None,
+    run_status: str | None = None,
+    start_time: int | None = None,
+    end_time: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    workspace: str | None = None,
+) -> Steps[Page[QualityInstance]]:
+    """One page of quality instances, newest first (``limit`` at most 100)."""
+    query = {
+        "name": name,
+        "task_type": task_type,
+        "run_status": run_status,
+        "start_time": start_time,
+        "end_time": end_time,
+        "limit": limit,
+        "offset": offset,
+    }
+    response = yield from _single(Call(api.QUALITY_LIST_INSTANCES, query=query, workspace=workspace))
+    return _page(response, "resources", "count", QualityInstance.from_api)
+
+
+def find_quality_instance(
+    instance_id: str,
+    *,
+    task_type: str | None = None,
+    start_time: int | None = None,
+    workspace: str | None = None,
+    max_pages: int = 20,
+) -> Steps[QualityInstance | None]:
+    """Find one quality instance by id (the API has no single-instance call): page until found."""
+    for number in range(max_pages):
+        page = yield from list_quality_instances(
+            task_type=task_type, start_time=start_time, limit=100, offset=number * 100, workspace=workspace
+        )
+        for instance in page.items:
+            if instance.id == str(instance_id):
+                return instance
+        if len(page.items) < 100 or (number + 1) * 100 >= page.total:
+            return None
+    return None
+
+
+def get_quality_results(instance_id: str, *, workspace: str | None = None) -> Steps[list[QualityRuleResult]]:
+    """Every per-rule result of a quality instance (all pages)."""
+
+    def fetch(limit: int, offset: int) -> Steps[Page[QualityRuleResult]]:
+        call = Call(
+            api.QUALITY_INSTANCE_RESULT,
+            {"instance_id": instance_id},
+            query={"limit": limit, "offset": offset},
+            workspace=workspace,
+        )
+        response = yield from _single(call)
+        return _page(response, "resources", "count", QualityRuleResult.from_api)
+
+    return (yield from _all_pages(fetch, 100))
+
+
+# --- ModelArts visualization jobs ------------------------------------------------------------------
+
+
+def restart_visualization_job(job_id: str) -> Steps[None]:
+    """Restart a visualization job (asynchronous; ``is_success: false`` raises)."""
+    yield from _single(Call(api.MODELARTS_RESTART, {"job_id": job_id}))
+
+
+def stop_visualization_job(job_id: str) -> Steps[None]:
+    """Stop a visualization job."""
+    yield from _single(Call(api.MODELARTS_STOP, {"job_id": job_id}))
+
+
+def get_visualization_job(job_id: str) -> Steps[VisualizationJob]:
+    """A visualization job's detail."""
+    response = yield from _single(Call(api.MODELARTS_SHOW, {"job_id": job_id}))
+    return VisualizationJob.from_api(response.json() or {})
+
+
+def list_visualization_jobs(
+    *, status: int | None = None, search_content: str | None = None, per_page: int = 100, page: int = 1
+) -> Steps[Page[VisualizationJob]]:
+    """One page of visualization jobs (``page`` counts from 1)."""
+    query = {"status": status, "search_content": search_content, "per_page": per_page, "page": page}
+    response = yield from _single(Call(api.MODELARTS_LIST, query=query))
+    return _page(response, "jobs", "job_total_count", VisualizationJob.from_api)

@@ -1,0 +1,97 @@
+"""Every API call the provider makes, declared once as data.
+
+A call's service picks the endpoint, its path template the URL, its workspace policy whether the
+``workspace`` header is sent, and its method whether it may be re-sent after an unknown outcome.
+The request builder, the hooks and the error hints all read these declarations; nothing else
+spells a path.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Service(str, enum.Enum):
+    """The Huawei Cloud services behind the calls, each with its own endpoint."""
+
+    DLF = "dlf"  # DataArts Factory v1: https://dayu-dlf.{region}.myhuaweicloud.com
+    DATAARTS = "dataarts"  # DataArts Studio (Factory v2, Quality): https://dayu.{region}...
+    MODELARTS = "modelarts"
+    IAM = "iam"
+
+
+class Workspace(enum.Enum):
+    """Whether a call carries the DataArts ``workspace`` header."""
+
+    NONE = "none"
+    OPTIONAL = "optional"  # sent when known; absent means the default workspace (v1)
+    REQUIRED = "required"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One API call: where it goes and how it is sent."""
+
+    name: str
+    service: Service
+    method: str
+    path: str
+    workspace: Workspace = Workspace.NONE
+    project_scoped: bool = True
+
+    @property
+    def idempotent(self) -> bool:
+        """Reads may be re-sent freely; an action may not once the server might have acted on it."""
+        return self.method == "GET"
+
+
+_DLF_INSTANCE = "/v1/{project_id}/jobs/{job_name}/instances/{instance_id}"
+
+DLF_RESTART_INSTANCE = Endpoint("dlf.restart", Service.DLF, "POST", _DLF_INSTANCE + "/restart", Workspace.OPTIONAL)
+DLF_STOP_INSTANCE = Endpoint("dlf.stop", Service.DLF, "POST", _DLF_INSTANCE + "/stop", Workspace.OPTIONAL)
+DLF_SHOW_INSTANCE = Endpoint("dlf.show", Service.DLF, "GET", _DLF_INSTANCE, Workspace.OPTIONAL)
+DLF_LIST_INSTANCES = Endpoint(
+    "dlf.list", Service.DLF, "GET", "/v1/{project_id}/jobs/instances/detail", Workspace.OPTIONAL
+)
+
+FACTORY_RETRY_INSTANCES = Endpoint(
+    "factory.retry",
+    Service.DATAARTS,
+    "POST",
+    "/v2/{project_id}/factory/jobs/{job_name}/instances/retry",
+    Workspace.REQUIRED,
+)
+FACTORY_LIST_INSTANCES = Endpoint(
+    "factory.list",
+    Service.DATAARTS,
+    "GET",
+    "/v2/{project_id}/factory/jobs/{job_name}/instances/detail",
+    Workspace.REQUIRED,
+)
+
+QUALITY_RERUN = Endpoint(
+    "quality.rerun",
+    Service.DATAARTS,
+    "POST",
+    "/v2/{project_id}/quality/instances/restart",
+    Workspace.REQUIRED,
+)
+QUALITY_LIST_INSTANCES = Endpoint(
+    "quality.list", Service.DATAARTS, "GET", "/v2/{project_id}/quality/instances", Workspace.REQUIRED
+)
+QUALITY_INSTANCE_RESULT = Endpoint(
+    "quality.result",
+    Service.DATAARTS,
+    "GET",
+    "/v2/{project_id}/quality/instances/{instance_id}/result",
+    Workspace.REQUIRED,
+)
+
+_VISUALIZATION_JOB = "/v1/{project_id}/visualization-jobs/{job_id}"
+MODELARTS_RESTART = Endpoint("modelarts.restart", Service.MODELARTS, "POST", _VISUALIZATION_JOB + "/restart")
+MODELARTS_STOP = Endpoint("modelarts.stop", Service.MODELARTS, "POST", _VISUALIZATION_JOB + "/stop")
+MODELARTS_SHOW = Endpoint("modelarts.show", Service.MODELARTS, "GET", _VISUALIZATION_JOB)
+MODELARTS_LIST = Endpoint("modelarts.list", Service.MODELARTS, "GET", "/v1/{project_id}/visualization-jobs")
+
+IAM_TOKEN = Endpoint("iam.token", Service.IAM, "POST", "/v3/auth/tokens", project_scoped=False)

@@ -1,0 +1,84 @@
+"""When a failed call is sent again, and after how long: one policy for both transports.
+
+Reads are retried on connection errors, 429 and 5xx. An action (POST) is re-sent only when the
+server certainly did not act on it: a 429 or 503 refusal, or a connection that was never made.
+When an action's outcome is unknown the error propagates, so the caller checks the remote state
+instead of acting twice. Both hooks hand :meth:`RetryPolicy.tenacity_kwargs` to tenacity.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import random
+from typing import Any
+
+from airflow_provider_dataarts.api import errors
+from airflow_provider_dataarts.api.catalogue import Endpoint
+
+log = logging.getLogger(__name__)
+
+#: the longest ``Retry-After`` honoured as is; a longer one is capped (a poll will come back anyway)
+MAX_RETRY_AFTER = 120.0
+
+
+@dataclasses.dataclass(frozen=True)
+class RetryPolicy:
+    """``limit`` re-sends at most, exponential backoff from ``delay`` with jitter, ``Retry-After`` first."""
+
+    limit: int = 4
+    delay: float = 1.0
+    max_delay: float = 30.0
+
+    def is_retryable(self, error: BaseException, endpoint: Endpoint) -> bool:
+        """Whether sending the same call again is safe and may succeed."""
+        if isinstance(error, errors.DataArtsThrottledError):
+            return True  # refused before processing, whatever the method
+        if isinstance(error, errors.DataArtsAuthError):
+            return getattr(error, "token_refreshable", False)  # once, with a fresh IAM token
+        if isinstance(error, errors.DataArtsOutcomeUnknownError):
+            return endpoint.idempotent
+        if isinstance(error, errors.DataArtsServerError):
+            return endpoint.idempotent or error.status == 503
+        if isinstance(error, errors.DataArtsTransportError):
+            return endpoint.idempotent or not error.sent
+        return False
+
+    def wait_seconds(self, attempt: int, error: BaseException | None) -> float:
+        """Seconds before attempt ``attempt + 1``: ``Retry-After`` if given, else jittered backoff."""
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            return min(float(retry_after), MAX_RETRY_AFTER)
+        if isinstance(error, errors.DataArtsAuthError):
+            return 0.0  # a fresh token is all it needs
+        ceiling = min(self.max_delay, self.delay * 2 ** (attempt - 1))
+        return random.uniform(ceiling / 2, ceiling)
+
+    def tenacity_kwargs(self, endpoint: Endpoint) -> dict[str, Any]:
+        """``stop`` / ``retry`` / ``wait`` for ``tenacity.Retrying`` or ``AsyncRetrying``."""
+        import tenacity
+
+        def retry(state: tenacity.RetryCallState) -> bool:
+            outcome = state.outcome
+            return bool(outcome and outcome.failed and self.is_retryable(outcome.exception(), endpoint))
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            return self.wait_seconds(state.attempt_number, state.outcome.exception() if state.outcome else None)
+
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
+            log.warning(
+                "%s: attempt %d failed (%s); retrying in %.1fs",
+                endpoint.name,
+                state.attempt_number,
+                error.__class__.__name__ if error else "?",
+                state.next_action.sleep if state.next_action else 0.0,
+            )
+
+        return {
+            "stop": tenacity.stop_after_attempt(self.limit + 1),
+            "retry": retry,
+            "wait": wait,
+            "before_sleep": before_sleep,
+            "reraise": True,
+        }

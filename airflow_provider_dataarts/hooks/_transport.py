@@ -1,0 +1,118 @@
+"""What both transports share around the wire: connection settings, TLS, error mapping, tokens.
+
+The sync hook (requests) and the async hook (aiohttp) differ only in how bytes are sent; everything
+they decide - which settings, which trust store, which error class, when a token is refreshed - is
+decided here.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+from typing import Any
+
+from airflow_provider_dataarts.api import errors
+from airflow_provider_dataarts.api.catalogue import Service
+from airflow_provider_dataarts.api.iam import TOKENS
+from airflow_provider_dataarts.api.request import PreparedRequest
+from airflow_provider_dataarts.api.responses import ApiResponse, interpret
+from airflow_provider_dataarts.api.settings import ENDPOINT_KEYS, ConnectionSettings, from_connection
+from airflow_provider_dataarts.validation import InvalidParameterError
+
+
+def settings_from(
+    conn: Any, *, region: str | None = None, project_id: str | None = None, workspace: str | None = None
+) -> ConnectionSettings:
+    """Read and check an Airflow connection, apply a task's overrides, and mask its secrets."""
+    from airflow.providers.common.compat.sdk import mask_secret
+
+    try:
+        settings = from_connection(conn.login, conn.password, conn.extra_dejson).with_overrides(
+            region=region, project_id=project_id, workspace=workspace
+        )
+    except InvalidParameterError as error:
+        raise errors.DataArtsConfigError(f"Connection {conn.conn_id!r}: {error}") from None
+    for secret in settings.credentials.secrets():
+        mask_secret(secret)
+    return settings
+
+
+def ca_bundle(verify: bool | str) -> str | None:
+    """The CA file both transports trust: the connection's, else the env's, else certifi's."""
+    if isinstance(verify, str):
+        return verify
+    for variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"):
+        if os.environ.get(variable):
+            return os.environ[variable]
+    try:
+        import certifi
+    except ImportError:  # pragma: no cover - requests depends on certifi
+        return None
+    return certifi.where()
+
+
+def ssl_context(verify: bool | str) -> ssl.SSLContext | bool:
+    """aiohttp's ``ssl=`` argument for a ``verify`` setting (False turns checks off)."""
+    if verify is False:
+        return False
+    bundle = ca_bundle(verify)
+    try:
+        return ssl.create_default_context(cafile=bundle)
+    except (OSError, ssl.SSLError) as error:
+        raise errors.DataArtsConfigError(
+            f"Cannot load the CA bundle {bundle!r} (connection extra 'verify'): {error}"
+        ) from None
+
+
+def transport_error(
+    request: PreparedRequest, settings: ConnectionSettings, description: str, *, sent: bool, tls: bool = False
+) -> errors.DataArtsError:
+    """The error for a request that got no HTTP answer."""
+    endpoint = request.call.endpoint
+    where = f"{endpoint.name} ({request.method} {request.url.split('?')[0]})"
+    if tls:
+        return errors.DataArtsConfigError(
+            f"{where}: TLS verification failed: {description}",
+            hint="If the endpoint uses a private CA, set the connection extra 'verify' to the CA bundle path.",
+            method=request.method,
+            path=request.path,
+        )
+    if not sent:
+        override = ENDPOINT_KEYS.get(endpoint.service, "endpoint")
+        return errors.DataArtsTransportError(
+            f"{where}: could not connect: {description}",
+            sent=False,
+            hint=f"Check the region {settings.region!r} and the '{override}' override, and any proxy settings.",
+            method=request.method,
+            path=request.path,
+        )
+    if not endpoint.idempotent:
+        return errors.DataArtsOutcomeUnknownError(
+            f"{where}: sent, but no answer came back ({description}); the action may or may not have happened",
+            method=request.method,
+            path=request.path,
+        )
+    return errors.DataArtsTransportError(
+        f"{where}: no answer ({description})", sent=True, method=request.method, path=request.path
+    )
+
+
+def needs_token(settings: ConnectionSettings, request_service: Service) -> bool:
+    return settings.credentials.auth_type == "password" and request_service is not Service.IAM
+
+
+def checked(
+    response: ApiResponse,
+    request: PreparedRequest,
+    settings: ConnectionSettings,
+    token: str | None,
+    fresh: bool,
+) -> ApiResponse:
+    """Interpret an answer; a 401 on a cached IAM token drops it so the retry fetches a new one."""
+    try:
+        return interpret(response, request)
+    except errors.DataArtsAuthError as error:
+        if token and error.status == 401:
+            TOKENS.invalidate(settings.credentials.cache_key, token)
+            error.token_refreshable = not fresh  # type: ignore[attr-defined]
+        raise

@@ -1,0 +1,201 @@
+"""``DataArtsAsyncHook``: the same API surface for triggers, on aiohttp, without blocking the loop.
+
+Built for a triggerer holding thousands of waits in one event loop:
+- the connection is looked up asynchronously (``aget_connection`` on Airflow 3, a worker thread on
+  2.x) and shared by every trigger of the process for a few minutes;
+- one ``aiohttp.ClientSession`` per event loop (and TLS setting) serves every trigger;
+- calls of one credential to one API share a :class:`~.budget.RequestBudget`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from typing import Any
+
+from airflow_provider_dataarts.api import errors
+from airflow_provider_dataarts.api.calls import Steps
+from airflow_provider_dataarts.api.iam import TOKENS, parse_token, token_call
+from airflow_provider_dataarts.api.operations import DataArtsOperations
+from airflow_provider_dataarts.api.request import Call, RequestBuilder
+from airflow_provider_dataarts.api.responses import ApiResponse
+from airflow_provider_dataarts.api.retry import RetryPolicy
+from airflow_provider_dataarts.api.settings import ConnectionSettings
+from airflow_provider_dataarts.hooks import _transport
+from airflow_provider_dataarts.hooks.budget import budget_for
+
+#: how long a connection read in the triggerer is reused by other triggers (seconds)
+SETTINGS_TTL = 300.0
+
+_Key = tuple[str, str | None, str | None, str | None]
+_SETTINGS: dict[_Key, tuple[float, ConnectionSettings]] = {}
+_SETTINGS_IN_FLIGHT: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[_Key, asyncio.Future]] = (
+    weakref.WeakKeyDictionary()
+)
+_SESSIONS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+async def _connection(conn_id: str) -> Any:
+    from airflow.providers.common.compat.sdk import BaseHook
+
+    if hasattr(BaseHook, "aget_connection"):
+        return await BaseHook.aget_connection(conn_id)
+    return await asyncio.to_thread(BaseHook.get_connection, conn_id)  # Airflow 2: DB or env, off the loop
+
+
+async def _mask(secret: str) -> None:
+    try:
+        from airflow.sdk.log import amask_secret
+    except ImportError:
+        from airflow.providers.common.compat.sdk import mask_secret
+
+        mask_secret(secret)
+    else:
+        await amask_secret(secret)
+
+
+def session_for(verify: bool | str) -> Any:
+    """The running loop's shared ``aiohttp.ClientSession`` for a TLS setting (proxies from the env)."""
+    import aiohttp
+
+    sessions = _SESSIONS.setdefault(asyncio.get_running_loop(), {})
+    key = repr(verify)
+    session = sessions.get(key)
+    if session is None or session.closed:
+        connector = aiohttp.TCPConnector(ssl=_transport.ssl_context(verify), limit=200, ttl_dns_cache=300)
+        session = sessions[key] = aiohttp.ClientSession(connector=connector, trust_env=True)
+    return session
+
+
+async def close_sessions() -> None:
+    """Close the running loop's shared sessions (tests and benchmarks; a triggerer keeps them)."""
+    for session in _SESSIONS.pop(asyncio.get_running_loop(), {}).values():
+        await session.close()
+
+
+class DataArtsAsyncHook(DataArtsOperations):
+    """Async twin of :class:`~airflow_provider_dataarts.hooks.dataarts.DataArtsHook` for triggers.
+
+    Every API method returns an awaitable: ``await hook.get_job_instance(job, instance_id)``.
+
+    :param dataarts_conn_id: the ``huaweicloud_dataarts`` connection.
+    :param region: overrides the connection's region.
+    :param project_id: overrides the connection's project id.
+    :param workspace: overrides the connection's default workspace.
+    """
+
+    def __init__(
+        self,
+        dataarts_conn_id: str = "dataarts_default",
+        *,
+        region: str | None = None,
+        project_id: str | None = None,
+        workspace: str | None = None,
+    ) -> None:
+        self.dataarts_conn_id = dataarts_conn_id
+        self._key: _Key = (dataarts_conn_id, region, project_id, workspace)
+        self._settings: ConnectionSettings | None = None
+        self._builder: RequestBuilder | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} conn_id={self.dataarts_conn_id!r}>"
+
+    async def settings(self) -> ConnectionSettings:
+        """The connection settings, read once per process every :data:`SETTINGS_TTL` seconds."""
+        if self._settings is not None:
+            return self._settings
+        cached = _SETTINGS.get(self._key)
+        if cached and cached[0] > time.monotonic():
+            self._settings = cached[1]
+            return self._settings
+        in_flight = _SETTINGS_IN_FLIGHT.setdefault(asyncio.get_running_loop(), {})
+        future = in_flight.get(self._key)
+        if future is None:
+            future = in_flight[self._key] = asyncio.ensure_future(self._read_settings())
+            future.add_done_callback(lambda _: in_flight.pop(self._key, None))
+        self._settings = await asyncio.shield(future)
+        return self._settings
+
+    async def _read_settings(self) -> ConnectionSettings:
+        conn_id, region, project_id, workspace = self._key
+        settings = _transport.settings_from(
+            await _connection(conn_id), region=region, project_id=project_id, workspace=workspace
+        )
+        _SETTINGS[self._key] = (time.monotonic() + SETTINGS_TTL, settings)
+        return settings
+
+    async def run(self, steps: Steps[Any]) -> Any:
+        """Send every call of ``steps``; return their result."""
+        try:
+            call = next(steps)
+            while True:
+                try:
+                    response = await self.call(call)
+                except errors.DataArtsError as error:
+                    call = steps.throw(error)
+                else:
+                    call = steps.send(response)
+        except StopIteration as done:
+            return done.value
+
+    async def call(self, call: Call) -> ApiResponse:
+        """Send one call with the retry policy (tenacity)."""
+        import tenacity
+
+        settings = await self.settings()
+        policy = RetryPolicy(limit=settings.retry_limit, delay=settings.retry_delay)
+        async for attempt in tenacity.AsyncRetrying(sleep=asyncio.sleep, **policy.tenacity_kwargs(call.endpoint)):
+            with attempt:
+                return await self._send(settings, call)
+        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+    async def _token(self, settings: ConnectionSettings) -> tuple[str, bool]:
+        async def fetch() -> tuple[str, float]:
+            token, expires_at = parse_token(await self.call(token_call(settings)))
+            await _mask(token)
+            return token, expires_at
+
+        return await TOKENS.aget(settings.credentials.cache_key, fetch)
+
+    async def _send(self, settings: ConnectionSettings, call: Call) -> ApiResponse:
+        import aiohttp
+        from yarl import URL
+
+        if _transport.needs_token(settings, call.endpoint.service):
+            token, fresh = await self._token(settings)
+        else:
+            token, fresh = None, False
+        if self._builder is None or self._builder.settings is not settings:
+            self._builder = RequestBuilder(settings)
+        request = self._builder.build(call, token=token)
+        budget = budget_for(settings.credentials.cache_key, request.host, call.endpoint.name, settings.rate_limit)
+        await budget.acquire()
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=settings.connect_timeout, sock_read=settings.read_timeout)
+        try:
+            async with session_for(settings.verify).request(
+                request.method,
+                URL(request.url, encoded=True),
+                headers=request.headers,
+                data=request.body,
+                timeout=timeout,
+                allow_redirects=False,
+            ) as raw:
+                response = ApiResponse(raw.status, {k.lower(): v for k, v in raw.headers.items()}, await raw.read())
+        except (aiohttp.ClientSSLError, aiohttp.ClientConnectorCertificateError) as error:
+            raise _transport.transport_error(request, settings, _reason(error), sent=False, tls=True) from None
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
+            raise _transport.transport_error(request, settings, _reason(error), sent=False) from None
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            raise _transport.transport_error(request, settings, _reason(error), sent=True) from None
+        try:
+            checked = _transport.checked(response, request, settings, token, fresh)
+        except errors.DataArtsThrottledError as error:
+            budget.throttled(error.retry_after)
+            raise
+        budget.succeeded()
+        return checked
+
+
+def _reason(error: BaseException) -> str:
+    return f"{type(error).__name__}: {str(error)[:200]}" if str(error) else type(error).__name__

@@ -1,0 +1,155 @@
+"""Input checks shared by the connection settings, operators and sensors.
+
+Every failure raises :class:`InvalidParameterError` naming the parameter and what is allowed, so a
+DAG author sees the fix in the import error or the task log. Import-light on purpose: operators call
+these at DAG-parse time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection, Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_TEMPLATE_MARKERS = ("{{", "{%")
+
+
+class InvalidParameterError(ValueError):
+    """A parameter has a value the API would refuse; ``parameter`` names it."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"Invalid {parameter!r}: {message}")
+        self.parameter = parameter
+
+
+def is_templated(value: Any) -> bool:
+    """True for a string that Airflow will still render (so it cannot be checked yet)."""
+    return isinstance(value, str) and any(marker in value for marker in _TEMPLATE_MARKERS)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def choice(parameter: str, value: Any, allowed: Mapping[Any, T] | Collection[T]) -> T:
+    """Return the allowed value for ``value``; a mapping translates aliases to API values."""
+    if isinstance(allowed, Mapping):
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and value in allowed:
+            return allowed[value]
+        names = ", ".join(repr(key) for key in allowed)
+    else:
+        if value in allowed and not isinstance(value, bool):
+            return value
+        names = ", ".join(repr(item) for item in allowed)
+    raise InvalidParameterError(parameter, f"got {_show(value)}; allowed values: {names}")
+
+
+def text(parameter: str, value: Any, *, max_length: int = 256) -> str:
+    """A non-empty string without surrounding whitespace or control characters."""
+    if not isinstance(value, str):
+        raise InvalidParameterError(parameter, f"expected a string, got {type(value).__name__}")
+    if not value.strip():
+        raise InvalidParameterError(parameter, "must not be empty")
+    if value != value.strip():
+        raise InvalidParameterError(parameter, f"has leading or trailing whitespace: {_show(value)}")
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise InvalidParameterError(parameter, "must not contain control characters")
+    if len(value) > max_length:
+        raise InvalidParameterError(parameter, f"is longer than {max_length} characters")
+    return value
+
+
+def identifier(parameter: str, value: Any) -> str:
+    """An id made of digits (given as int or str), as the APIs' numeric ids are."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise InvalidParameterError(parameter, f"expected an id (digits), got {type(value).__name__}")
+    value = str(value).strip()
+    if not value.isdigit() or not value.isascii():
+        raise InvalidParameterError(parameter, f"expected digits only, got {_show(value)}")
+    return value
+
+
+def token(parameter: str, value: Any) -> str:
+    """An opaque id such as a workspace or project id: letters, digits, '-' and '_' only."""
+    value = text(parameter, value, max_length=128)
+    if not re.fullmatch(r"[A-Za-z0-9_\-]+", value):
+        raise InvalidParameterError(parameter, f"may hold only letters, digits, '-' and '_': {_show(value)}")
+    return value
+
+
+def integer(parameter: str, value: Any, *, minimum: int, maximum: int) -> int:
+    """An int (or a string of digits) within ``minimum..maximum``."""
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidParameterError(parameter, f"expected an integer, got {_show(value)}")
+    if not minimum <= value <= maximum:
+        raise InvalidParameterError(parameter, f"must be between {minimum} and {maximum}, got {value}")
+    return value
+
+
+def positive_number(parameter: str, value: Any, *, allow_none: bool = False) -> float | None:
+    """A number of seconds greater than zero (a timedelta is accepted too)."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, dt.timedelta):
+        value = value.total_seconds()
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            raise InvalidParameterError(parameter, f"expected a number of seconds, got {_show(value)}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise InvalidParameterError(parameter, f"expected a number of seconds, got {_show(value)}")
+    if value <= 0:
+        raise InvalidParameterError(parameter, f"must be greater than 0, got {value}")
+    return float(value)
+
+
+def boolean(parameter: str, value: Any) -> bool:
+    """A bool, or the strings true/false (as URI-form connection extras arrive)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise InvalidParameterError(parameter, f"expected true or false, got {_show(value)}")
+
+
+_MIN_EPOCH_MS = 10**12  # 2001-09-09: anything smaller is seconds, not the API's 13-digit milliseconds
+_MAX_EPOCH_MS = 10**13
+
+
+def epoch_ms(parameter: str, value: Any) -> int:
+    """A moment as the APIs' 13-digit epoch milliseconds.
+
+    Accepts a datetime (naive means UTC) or pendulum DateTime, an ISO-8601 string, or an int/str of
+    13 digits.
+    """
+    if isinstance(value, dt.datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return int(moment.timestamp() * 1000)
+    if isinstance(value, dt.date):
+        raise InvalidParameterError(parameter, "expected a date and time, got a date only")
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not _MIN_EPOCH_MS <= value < _MAX_EPOCH_MS:
+            raise InvalidParameterError(
+                parameter, f"expected 13-digit epoch milliseconds (e.g. 1732601580000), got {value}"
+            )
+        return value
+    if isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            return epoch_ms(parameter, parsed)
+    raise InvalidParameterError(
+        parameter,
+        f"expected a datetime, an ISO-8601 string or 13-digit epoch milliseconds, got {_show(value)}",
+    )
