@@ -30,6 +30,11 @@ def is_templated(value: Any) -> bool:
     return isinstance(value, str) and any(marker in value for marker in _TEMPLATE_MARKERS)
 
 
+def is_unresolved(value: Any) -> bool:
+    """True for a value Airflow resolves at run time: a template string or an XComArg."""
+    return is_templated(value) or (callable(getattr(value, "resolve", None)) and not isinstance(value, (str, bytes)))
+
+
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."

@@ -171,7 +171,9 @@ class DataArtsAsyncHook(DataArtsOperations):
         request = self._builder.build(call, token=token)
         budget = budget_for(settings.credentials.cache_key, request.host, call.endpoint.name, settings.rate_limit)
         await budget.acquire()
-        timeout = aiohttp.ClientTimeout(total=None, sock_connect=settings.connect_timeout, sock_read=settings.read_timeout)
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=settings.connect_timeout, sock_read=settings.read_timeout
+        )
         try:
             async with session_for(settings.verify).request(
                 request.method,

@@ -1,0 +1,159 @@
+"""Checking and shaping the DataArts Factory restart / rerun arguments into API bodies.
+
+Pure functions (no Airflow, no HTTP): the operators call them at DAG-parse time for literal values
+and again after rendering, and the bad-input catalogue tests them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from airflow_provider_dataarts import validation
+from airflow_provider_dataarts.validation import InvalidParameterError
+
+#: v1 restart ``retry_location`` (snake_case in the API), aliases from the v2 spelling
+V1_RETRY_LOCATIONS = {
+    "error_node": "error_node",
+    "first_node": "first_node",
+    "specified_node": "specified_node",
+    "errorNode": "error_node",
+    "firstNode": "first_node",
+    "specifiedNode": "specified_node",
+}
+#: v2 rerun ``retry_location`` (camelCase in the API), aliases from the v1 spelling
+V2_RETRY_LOCATIONS = {
+    "errorNode": "errorNode",
+    "firstNode": "firstNode",
+    "specifiedNode": "specifiedNode",
+    "error_node": "errorNode",
+    "first_node": "firstNode",
+    "specified_node": "specifiedNode",
+}
+V1_PARAM_VERSIONS = ("original_version", "latest_version")
+V2_TASK_VERSIONS = ("original_version", "current_version")
+
+
+def node_name_for(retry_location: str | None, node_name: Any) -> str | None:
+    """``node_name`` is required for a specified node and meaningless otherwise."""
+    specified = retry_location in ("specified_node", "specifiedNode")
+    if specified and node_name is None:
+        raise InvalidParameterError(
+            "node_name", f"is required when retry_location is {retry_location!r} (the node to rerun from)"
+        )
+    if node_name is not None and not specified:
+        raise InvalidParameterError(
+            "node_name", f"only applies with retry_location 'specified_node'; got retry_location {retry_location!r}"
+        )
+    return None if node_name is None else validation.text("node_name", node_name)
+
+
+def restart_body(
+    retry_location: Any, node_name: Any, job_param_version: Any, ignore_obs_monitor: Any
+) -> dict[str, Any] | None:
+    """The optional v1 restart body; None (the seed form, no body) when no option is given."""
+    body: dict[str, Any] = {}
+    location = None
+    if retry_location is not None:
+        location = body["retry_location"] = validation.choice("retry_location", retry_location, V1_RETRY_LOCATIONS)
+    name = node_name_for(location, node_name)
+    if name is not None:
+        body["node_name"] = name
+    if job_param_version is not None:
+        body["job_param_version"] = validation.choice("job_param_version", job_param_version, V1_PARAM_VERSIONS)
+    if ignore_obs_monitor is not None:
+        body["ignore_obs_monitor"] = validation.boolean("ignore_obs_monitor", ignore_obs_monitor)
+    return body or None
+
+
+def _task_retry(index: int, item: Any) -> dict[str, int]:
+    where = f"task_retrys[{index}]"
+    if not isinstance(item, Mapping):
+        raise InvalidParameterError(
+            where, "expected {'job_id', 'plan_time', 'submit_time'} (from the v2 instance list)"
+        )
+    missing = [key for key in ("job_id", "plan_time", "submit_time") if item.get(key) is None]
+    if missing:
+        raise InvalidParameterError(where, f"missing {', '.join(missing)} (take them from the v2 instance list)")
+    return {
+        "job_id": int(validation.identifier(f"{where}.job_id", item["job_id"])),
+        "plan_time": validation.epoch_ms(f"{where}.plan_time", item["plan_time"]),
+        "submit_time": validation.epoch_ms(f"{where}.submit_time", item["submit_time"]),
+    }
+
+
+def _job(index: int, item: Any, workspace: str | None) -> dict[str, str]:
+    where = f"jobs[{index}]"
+    if isinstance(item, str):
+        item = {"job_name": item}
+    if not isinstance(item, Mapping) or item.get("job_name") is None:
+        raise InvalidParameterError(where, "expected a job name or {'job_name', 'workspace_id'}")
+    workspace_id = item.get("workspace_id") or workspace
+    if not workspace_id:
+        raise InvalidParameterError(f"{where}.workspace_id", "is required (or set the task's workspace)")
+    return {
+        "job_name": validation.text(f"{where}.job_name", item["job_name"]),
+        "workspace_id": validation.token(f"{where}.workspace_id", workspace_id),
+    }
+
+
+def rerun_body(
+    *,
+    retry_location: Any,
+    retry_task_version: Any,
+    node_name: Any = None,
+    ignore_obs_monitor: Any = None,
+    task_retrys: Any = None,
+    begin_time: Any = None,
+    end_time: Any = None,
+    jobs: Any = None,
+    concurrent: Any = None,
+    workspace: str | None = None,
+) -> dict[str, Any]:
+    """The v2 rerun body, mode 1 (``task_retrys``) or mode 2 (a time window), checked."""
+    if retry_location is None:
+        raise InvalidParameterError("retry_location", f"is required; allowed values: {', '.join(V2_RETRY_LOCATIONS)}")
+    if retry_task_version is None:
+        raise InvalidParameterError("retry_task_version", f"is required; allowed values: {', '.join(V2_TASK_VERSIONS)}")
+    location = validation.choice("retry_location", retry_location, V2_RETRY_LOCATIONS)
+    body: dict[str, Any] = {
+        "retry_location": location,
+        "retry_task_version": validation.choice("retry_task_version", retry_task_version, V2_TASK_VERSIONS),
+    }
+    name = node_name_for(location, node_name)
+    if name is not None:
+        body["node_name"] = name
+    if ignore_obs_monitor is not None:
+        body["ignore_obs_monitor"] = validation.boolean("ignore_obs_monitor", ignore_obs_monitor)
+    window_args = {"begin_time": begin_time, "end_time": end_time, "jobs": jobs, "concurrent": concurrent}
+    given = [name for name, value in window_args.items() if value is not None]
+    if task_retrys is not None and given:
+        raise InvalidParameterError(
+            "task_retrys",
+            f"cannot be combined with {', '.join(given)}: give task_retrys to rerun instances of this job (mode 1), "
+            "or begin_time and end_time (with optional jobs and concurrent) to rerun this job and its "
+            "upstream/downstream jobs in a time window (mode 2)",
+        )
+    if task_retrys is not None:
+        if not isinstance(task_retrys, (list, tuple)) or not task_retrys:
+            raise InvalidParameterError(
+                "task_retrys", "expected a non-empty list of {'job_id', 'plan_time', 'submit_time'}"
+            )
+        body["task_retrys"] = [_task_retry(index, item) for index, item in enumerate(task_retrys)]
+        return body
+    if begin_time is None or end_time is None:
+        missing = "begin_time" if begin_time is None else "end_time"
+        raise InvalidParameterError(
+            missing, "is required: give task_retrys (mode 1), or both begin_time and end_time (mode 2)"
+        )
+    body["begin_time"] = validation.epoch_ms("begin_time", begin_time)
+    body["end_time"] = validation.epoch_ms("end_time", end_time)
+    if body["begin_time"] > body["end_time"]:
+        raise InvalidParameterError("end_time", "must not be before begin_time")
+    if jobs is not None:
+        if not isinstance(jobs, (list, tuple)):
+            raise InvalidParameterError("jobs", "expected a list of job names or {'job_name', 'workspace_id'}")
+        body["jobs"] = [_job(index, item, workspace) for index, item in enumerate(jobs)]
+    if concurrent is not None:
+        body["concurrent"] = validation.integer("concurrent", concurrent, minimum=1, maximum=128)
+    return body

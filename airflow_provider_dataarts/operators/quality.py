@@ -1,0 +1,91 @@
+"""Operator for DataArts Quality: rerun a quality or comparison job and wait for its result."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from airflow_provider_dataarts import validation
+from airflow_provider_dataarts.links import DataArtsQualityInstanceLink
+from airflow_provider_dataarts.waiting import ActThenWaitOperator, Plan
+
+#: ``rule_type`` as the API numbers it, with readable aliases
+RULE_TYPES = {1: 1, 2: 2, "1": 1, "2": 2, "quality": 1, "comparison": 2}
+TASK_TYPES = {1: "QUALITY_TASK", 2: "CONSISTENCY_TASK"}
+
+
+class DataArtsRerunQualityOperator(ActThenWaitOperator):
+    """Rerun a DataArts Quality job (or comparison job) and wait for the new instance's result.
+
+    The rerun returns a new instance id; the operator finds it in the paged instance list, waits
+    for it to finish, reads its per-rule results and returns them. ``ALARMING`` (a rule alarm fired)
+    fails the task unless ``fail_on_alarm=False``. DataArts Quality has no stop API, so a killed
+    task leaves the quality run to finish (the log says so).
+
+    :param rule_id: the quality / comparison job id. (templated)
+    :param rule_type: ``1`` or ``"quality"`` for a quality job, ``2`` or ``"comparison"`` for a
+        comparison job (default 1). (templated)
+    :param fail_on_alarm: fail the task when the run ends ``ALARMING`` (default True).
+    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.waiting.ActThenWaitOperator`.
+    """
+
+    kind_name = "quality_instance"
+    trigger_name = "DataArtsQualityInstanceTrigger"
+    target_keys = ("instance_id",)
+    template_fields: Sequence[str] = (*ActThenWaitOperator.template_fields, "rule_id", "rule_type")
+    operator_extra_links = (DataArtsQualityInstanceLink(),)
+
+    def __init__(self, *, rule_id: str | int, rule_type: int | str = 1, fail_on_alarm: bool = True, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.rule_id = rule_id
+        self.rule_type = rule_type
+        self.fail_on_alarm = validation.boolean("fail_on_alarm", fail_on_alarm)
+        self.validate_arguments(rendered=False)
+
+    def validate_arguments(self, rendered: bool) -> None:
+        super().validate_arguments(rendered)
+        self.checked("rule_id", validation.identifier, rendered=rendered)
+        self.checked("rule_type", validation.choice, RULE_TYPES, rendered=rendered)
+
+    @property
+    def api_rule_type(self) -> int:
+        return validation.choice("rule_type", self.rule_type, RULE_TYPES)
+
+    def identity(self) -> dict[str, Any]:
+        return {"rule_id": str(self.rule_id)}
+
+    def _running_instance(self, hook: Any) -> Any:
+        """The newest RUNNING instance of this job, if any (a rerun would be refused anyway)."""
+        page = hook.list_quality_instances(
+            run_status="RUNNING", task_type=TASK_TYPES[self.api_rule_type], limit=100, workspace=self.workspace
+        )
+        return next((item for item in page.items if item.task_id == str(self.rule_id)), None)
+
+    def prepare(self, hook: Any) -> Plan:
+        watch = {
+            "instance_id": None,
+            "rule_id": str(self.rule_id),
+            "rule_type": self.api_rule_type,
+            "workspace": self.workspace,
+        }
+        running = self._running_instance(hook)
+        if running is not None:
+            return Plan({**watch, "instance_id": running.id}, True, f"Instance {running.id} is RUNNING.")
+        return Plan(watch)
+
+    def act(self, hook: Any, watch: dict[str, Any]) -> dict[str, Any]:
+        instance_id = hook.rerun_quality_job(self.api_rule_type, str(self.rule_id), workspace=self.workspace)
+        if not instance_id:
+            raise validation.InvalidParameterError("rule_id", "the rerun answered without an instance id")
+        self.log.info("Quality job %s rerun as instance %s", self.rule_id, instance_id)
+        return {**watch, "instance_id": instance_id}
+
+    def after_unknown_outcome(self, hook: Any, watch: dict[str, Any], error: Exception) -> dict[str, Any]:
+        """No answer to the rerun: look for the run it may have started; never rerun blindly."""
+        running = self._running_instance(hook)
+        if running is None:
+            raise error
+        return {**watch, "instance_id": running.id}
+
+    def link_target(self, watch: Any) -> dict[str, Any]:
+        return {"rule_id": str(self.rule_id), "instance_id": watch.get("instance_id")}

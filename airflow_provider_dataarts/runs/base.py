@@ -1,0 +1,163 @@
+"""What every wait shares: an observation of a remote run, and the pure decision taken on it.
+
+A *watch* is a JSON-able dict naming the remote run (job, instance, ...) and, after a restart, its
+*baseline*: what the status API showed before the action. Right after a restart the API still shows
+the previous outcome, so a run counts as started only once it differs from its baseline.
+
+A *kind* (one module per kind of remote run) knows how to observe a watch and, where the API
+allows, how to stop the run. The operator's worker loop, the sensors and the triggers all call
+:func:`judge` on each observation, so the rules below exist once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from airflow_provider_dataarts.api import errors
+from airflow_provider_dataarts.api.calls import Steps
+from airflow_provider_dataarts.api.models import Phase
+
+#: event statuses a wait ends with
+SUCCESS, FAILED, ALARMING, TIMEOUT, NOT_STARTED, ERROR = (
+    "success",
+    "failed",
+    "alarming",
+    "timeout",
+    "not_started",
+    "error",
+)
+EVENT_STATUSES = frozenset({SUCCESS, FAILED, ALARMING, TIMEOUT, NOT_STARTED, ERROR})
+#: transient poll failures tolerated in a row before a wait gives up (throttling never counts)
+MAX_ERRORS_IN_A_ROW = 8
+
+
+@dataclasses.dataclass(frozen=True)
+class Observation:
+    """One look at a remote run.
+
+    :param started: the run differs from its baseline (always true without a baseline).
+    :param phase: where the run is; meaningful once started.
+    :param status: the remote status as the API spells it, for messages.
+    :param summary: JSON-able details returned to XCom (ids, times, nodes, rule results).
+    :param failure: what failed, for the error message (failed nodes with log paths, alarmed rules...).
+    """
+
+    started: bool
+    phase: Phase
+    status: str
+    summary: dict[str, Any]
+    failure: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.started and self.phase.finished
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "started": self.started,
+            "phase": self.phase.value,
+            "status": self.status,
+            "summary": self.summary,
+            "failure": self.failure,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """A kind of remote run: how to observe it and how (if at all) to stop it."""
+
+    name: str
+    describe: Callable[[Mapping[str, Any]], str]
+    observe: Callable[[Mapping[str, Any]], Steps[Observation]]
+    stop: Callable[[Mapping[str, Any]], Steps[None]] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """When a wait gives up: wall-clock epoch seconds, so they survive a triggerer restart."""
+
+    deadline: float
+    poll_interval: float
+    start_deadline: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    """Either the event that ends the wait, or how long to sleep before the next look."""
+
+    event: dict[str, Any] | None
+    sleep: float = 0.0
+
+
+def is_transient(error: BaseException) -> bool:
+    """Poll failures worth riding out: throttling, 5xx, lost connections."""
+    return isinstance(error, (errors.DataArtsThrottledError, errors.DataArtsServerError)) or (
+        isinstance(error, errors.DataArtsTransportError) and not isinstance(error, errors.DataArtsConfigError)
+    )
+
+
+def make_event(
+    status: str, kind: Kind, watch: Mapping[str, Any], message: str, observation: Observation | None = None
+) -> dict[str, Any]:
+    """A JSON-able event, as a trigger yields it and ``execute_complete`` checks it."""
+    return {
+        "status": status,
+        "kind": kind.name,
+        "watch": dict(watch),
+        "message": message,
+        "observation": observation.to_dict() if observation else None,
+    }
+
+
+def judge(
+    kind: Kind,
+    watch: Mapping[str, Any],
+    outcome: Observation | BaseException,
+    limits: Limits,
+    errors_in_a_row: int,
+    last: Observation | None = None,
+    now: float | None = None,
+) -> Verdict:
+    """Decide after one poll: the run ended, the wait ended, or poll again after ``sleep`` seconds."""
+    now = time.time() if now is None else now
+    what = kind.describe(watch)
+    if isinstance(outcome, BaseException):
+        if not is_transient(outcome):
+            return Verdict(make_event(ERROR, kind, watch, f"{what}: {outcome}", last))
+        if not isinstance(outcome, errors.DataArtsThrottledError) and errors_in_a_row >= MAX_ERRORS_IN_A_ROW:
+            return Verdict(
+                make_event(ERROR, kind, watch, f"{what}: {errors_in_a_row} failed polls in a row: {outcome}")
+            )
+        observation = last
+    else:
+        observation = outcome
+        if observation.finished:
+            status = {Phase.SUCCEEDED: SUCCESS, Phase.ALARMING: ALARMING}.get(observation.phase, FAILED)
+            message = f"{what} ended {observation.status}"
+            if observation.failure:
+                message += f": {observation.failure}"
+            return Verdict(make_event(status, kind, watch, message, observation))
+    if now >= limits.deadline:
+        seen = f"; last status {observation.status}" if observation else ""
+        stalled = " (stalled: it is paused or suspended)" if observation and observation.phase is Phase.STALLED else ""
+        return Verdict(make_event(TIMEOUT, kind, watch, f"{what}: timed out waiting{seen}{stalled}", observation))
+    started = observation is not None and observation.started
+    if not started and limits.start_deadline is not None and now >= limits.start_deadline:
+        seen = f" (it still shows {observation.status}, as before the restart)" if observation else ""
+        return Verdict(
+            make_event(
+                NOT_STARTED,
+                kind,
+                watch,
+                f"{what}: the action was accepted but no new run became visible in time{seen}",
+                observation,
+            )
+        )
+    wake = min(limits.deadline, limits.start_deadline or limits.deadline) if not started else limits.deadline
+    return Verdict(None, sleep=max(0.0, min(limits.poll_interval, wake - now)))

@@ -1,0 +1,124 @@
+"""DataArts Factory v2 instances of one or more jobs, observed through the v2 instance list.
+
+Watch: ``{"job_name", "workspace", "targets", "window"}``.
+- ``targets``: ``[{"job_name", "workspace", "plan_time", "baseline"}]``, the instances a rerun named
+  (mode 1) or found in its window (mode 2); ``baseline`` is ``[status, submit_time, start_time,
+  end_time]`` before the rerun, or None.
+- ``window``: ``[min_plan_time, max_plan_time]`` (ms) when the instances are not known in advance
+  (the sensor): every instance of ``job_name`` planned in it.
+The wait ends when every instance has started again and finished. There is no v2 stop API; the
+instances are stopped one by one with the v1 stop call (same DataArts Factory instance ids).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from airflow_provider_dataarts.api import calls
+from airflow_provider_dataarts.api.calls import Steps
+from airflow_provider_dataarts.api.models import FactoryInstance, Phase
+from airflow_provider_dataarts.runs.base import Kind, Observation
+
+
+def iso(ms: int | None) -> str:
+    if ms is None:
+        return "?"
+    return dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _groups(watch: Mapping[str, Any]) -> dict[tuple[str, str | None], list[Mapping[str, Any]]]:
+    groups: dict[tuple[str, str | None], list[Mapping[str, Any]]] = {}
+    for target in watch.get("targets") or ():
+        groups.setdefault((target["job_name"], target.get("workspace") or watch.get("workspace")), []).append(target)
+    return groups
+
+
+def collect(watch: Mapping[str, Any]) -> Steps[list[tuple[Mapping[str, Any] | None, FactoryInstance | None]]]:
+    """``(target, instance)`` pairs: each named target with its current instance (None if unlisted)."""
+    pairs: list[tuple[Mapping[str, Any] | None, FactoryInstance | None]] = []
+    window = watch.get("window")
+    if window:
+        found = yield from calls.list_all_factory_instances(
+            watch["job_name"], min_plan_time=window[0], max_plan_time=window[1], workspace=watch.get("workspace")
+        )
+        return [(None, instance) for instance in found]
+    for (job_name, workspace), targets in _groups(watch).items():
+        plan_times = [target["plan_time"] for target in targets]
+        found = yield from calls.list_all_factory_instances(
+            job_name, min_plan_time=min(plan_times), max_plan_time=max(plan_times), workspace=workspace
+        )
+        by_plan_time = {instance.plan_time: instance for instance in found}
+        pairs.extend((target, by_plan_time.get(target["plan_time"])) for target in targets)
+    return pairs
+
+
+def _started(target: Mapping[str, Any] | None, instance: FactoryInstance | None) -> bool:
+    if instance is None:
+        return False
+    baseline = target.get("baseline") if target else None
+    return baseline is None or instance.fingerprint() != list(baseline)
+
+
+def summarize(instance: FactoryInstance) -> dict[str, Any]:
+    return {
+        "job_name": instance.job_name,
+        "job_id": instance.job_id,
+        "instance_id": instance.instance_id,
+        "plan_time": instance.plan_time,
+        "status": instance.status,
+        "submit_time": instance.submit_time,
+        "start_time": instance.start_time,
+        "end_time": instance.end_time,
+    }
+
+
+def describe(watch: Mapping[str, Any]) -> str:
+    targets = watch.get("targets")
+    if targets:
+        jobs = sorted({target["job_name"] for target in targets})
+        return f"DataArts Factory rerun of {len(targets)} instance(s) of {', '.join(map(repr, jobs))}"
+    window = watch.get("window") or [None, None]
+    return f"DataArts job {watch['job_name']!r} instances planned {iso(window[0])}..{iso(window[1])}"
+
+
+def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
+    pairs = yield from collect(watch)
+    instances = [instance for _, instance in pairs if instance is not None]
+    started = bool(pairs) and all(_started(target, instance) for target, instance in pairs)
+    phases = [instance.phase for instance in instances]
+    if not started or any(phase in (Phase.IN_PROGRESS, Phase.UNKNOWN) for phase in phases):
+        phase = Phase.IN_PROGRESS
+    elif any(phase is Phase.STALLED for phase in phases):
+        phase = Phase.STALLED
+    elif all(phase is Phase.SUCCEEDED for phase in phases):
+        phase = Phase.SUCCEEDED
+    else:
+        phase = Phase.FAILED
+    failed = [instance for instance in instances if instance.phase is Phase.FAILED]
+    failure = None
+    if failed:
+        failure = "failed instances: " + ", ".join(
+            f"{item.job_name} planned {iso(item.plan_time)} (instance {item.instance_id}, {item.status})"
+            for item in failed
+        )
+    counts: dict[str, int] = {}
+    for instance in instances:
+        counts[instance.status or "unknown"] = counts.get(instance.status or "unknown", 0) + 1
+    status = ", ".join(f"{count} {name}" for name, count in sorted(counts.items())) or "no instances listed yet"
+    summary = {"instances": [summarize(instance) for instance in instances], "expected": len(pairs)}
+    return Observation(started, phase, status, summary, failure)
+
+
+def stop(watch: Mapping[str, Any]) -> Steps[None]:
+    pairs = yield from collect(watch)
+    for target, instance in pairs:
+        if instance is not None and instance.phase is Phase.IN_PROGRESS:
+            workspace = (target or {}).get("workspace") or watch.get("workspace")
+            yield from calls.stop_job_instance(
+                instance.job_name or watch["job_name"], instance.instance_id, workspace=workspace
+            )
+
+
+KIND = Kind("factory_instances", describe, observe, stop)

@@ -1,0 +1,72 @@
+"""A DataArts Factory v1 job instance: observed through its detail, stopped with the v1 stop API.
+
+Watch: ``{"job_name", "instance_id", "workspace", "baseline"}``; ``baseline`` is the instance's
+``[status, startTime, endTime]`` before a restart, or None to take the current run as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from airflow_provider_dataarts.api import calls
+from airflow_provider_dataarts.api.calls import Steps
+from airflow_provider_dataarts.api.models import JobInstance, JobNode
+from airflow_provider_dataarts.runs.base import Kind, Observation
+
+
+def node_summary(node: JobNode) -> dict[str, Any]:
+    return {
+        "node_name": node.node_name,
+        "status": node.status,
+        "node_type": node.node_type,
+        "retry_times": node.retry_times,
+        "log_path": node.log_path,
+    }
+
+
+def failed_nodes_text(nodes: list[JobNode]) -> str | None:
+    """``transform (log obs://...), load`` - what a user opens first when a run failed."""
+    if not nodes:
+        return None
+    return "failed nodes: " + ", ".join(
+        f"{node.node_name} ({node.status}" + (f", log {node.log_path})" if node.log_path else ")") for node in nodes
+    )
+
+
+def summarize(instance: JobInstance) -> dict[str, Any]:
+    return {
+        "job_name": instance.job_name,
+        "instance_id": instance.instance_id,
+        "status": instance.status,
+        "plan_time": instance.plan_time,
+        "start_time": instance.start_time,
+        "end_time": instance.end_time,
+        "nodes": [node_summary(node) for node in instance.nodes],
+    }
+
+
+def describe(watch: Mapping[str, Any]) -> str:
+    return f"DataArts job {watch['job_name']!r} instance {watch['instance_id']}"
+
+
+def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
+    instance = yield from calls.get_job_instance(
+        watch["job_name"], watch["instance_id"], workspace=watch.get("workspace")
+    )
+    baseline = watch.get("baseline")
+    started = baseline is None or instance.fingerprint() != list(baseline)
+    return Observation(
+        started=started,
+        phase=instance.phase,
+        status=instance.status or "unknown",
+        summary=summarize(instance),
+        failure=failed_nodes_text(instance.failed_nodes()),
+    )
+
+
+def stop(watch: Mapping[str, Any]) -> Steps[None]:
+    yield from calls.stop_job_instance(watch["job_name"], watch["instance_id"], workspace=watch.get("workspace"))
+
+
+KIND = Kind("dlf_job_instance", describe, observe, stop)

@@ -1,0 +1,45 @@
+"""A ModelArts visualization job: up when it reaches 8 RUNNING; stopped with the stop API.
+
+Watch: ``{"job_id", "baseline"}``; ``baseline`` is ``[status, create_time]`` before a restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from airflow_provider_dataarts.api import calls
+from airflow_provider_dataarts.api.calls import Steps
+from airflow_provider_dataarts.api.models import Phase, VisualizationJob
+from airflow_provider_dataarts.runs.base import Kind, Observation
+
+
+def summarize(job: VisualizationJob) -> dict[str, Any]:
+    return {
+        "job_id": job.job_id,
+        "job_name": job.job_name,
+        "status": job.status,
+        "status_name": job.status_name,
+        "service_url": job.service_url,
+        "create_time": job.create_time,
+    }
+
+
+def describe(watch: Mapping[str, Any]) -> str:
+    return f"ModelArts visualization job {watch['job_id']}"
+
+
+def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
+    job = yield from calls.get_visualization_job(watch["job_id"])
+    baseline = watch.get("baseline")
+    started = baseline is None or job.fingerprint() != list(baseline)
+    status = f"{job.status} {job.status_name}"
+    failure = f"the job is not up: status {status}" if job.phase is Phase.FAILED else None
+    return Observation(started, job.phase, status, summarize(job), failure)
+
+
+def stop(watch: Mapping[str, Any]) -> Steps[None]:
+    yield from calls.stop_visualization_job(watch["job_id"])
+
+
+KIND = Kind("modelarts_visualization_job", describe, observe, stop)

@@ -1,0 +1,166 @@
+"""One polling trigger for every kind of remote run; the concrete triggers only name their kind.
+
+It observes the run through :class:`~airflow_provider_dataarts.hooks.dataarts_async.DataArtsAsyncHook`
+(no blocking call in the event loop, one HTTP session per loop), applies the shared rules of
+:func:`~airflow_provider_dataarts.runs.base.judge`, and reports the deadline as an event instead of
+relying on ``defer(timeout=...)``, so the task can stop the remote run and say why it failed.
+
+Kill handling: on Airflow 3.3+ the triggerer calls :meth:`on_kill` when a user fails, clears or marks
+a deferred task; before that, :meth:`cleanup` checks the task instance's state (Airflow 2) and stops
+the remote run only if the task is no longer deferred - never on a triggerer restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from typing import Any, ClassVar
+
+from airflow.triggers.base import BaseTrigger, TriggerEvent
+
+log = logging.getLogger(__name__)
+
+#: True where Airflow itself calls ``BaseTrigger.on_kill`` (3.3+)
+NATIVE_ON_KILL = "on_kill" in BaseTrigger.__dict__
+
+
+class DataArtsRunTrigger(BaseTrigger):
+    """Poll one remote run until it ends, fails to start, or the deadline passes.
+
+    :param watch: what is waited for (see the kind's module in ``airflow_provider_dataarts.runs``).
+    :param deadline: wall-clock epoch seconds at which the wait gives up with a ``timeout`` event.
+    :param poll_interval: seconds between polls.
+    :param start_deadline: epoch seconds by which a restarted run must have visibly started.
+    :param dataarts_conn_id: the connection id (read asynchronously in the triggerer).
+    :param region: region override. :param project_id: project override. :param workspace: workspace override.
+    :param cancel_on_kill: stop the remote run when a user kills the deferred task.
+    """
+
+    kind_name: ClassVar[str]
+
+    def __init__(
+        self,
+        *,
+        watch: dict[str, Any],
+        deadline: float,
+        poll_interval: float,
+        start_deadline: float | None = None,
+        dataarts_conn_id: str = "dataarts_default",
+        region: str | None = None,
+        project_id: str | None = None,
+        workspace: str | None = None,
+        cancel_on_kill: bool = True,
+    ) -> None:
+        super().__init__()
+        self.watch = watch
+        self.deadline = deadline
+        self.poll_interval = poll_interval
+        self.start_deadline = start_deadline
+        self.dataarts_conn_id = dataarts_conn_id
+        self.region = region
+        self.project_id = project_id
+        self.workspace = workspace
+        self.cancel_on_kill = cancel_on_kill
+        self._fired = False
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        return (
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            {
+                "watch": self.watch,
+                "deadline": self.deadline,
+                "poll_interval": self.poll_interval,
+                "start_deadline": self.start_deadline,
+                "dataarts_conn_id": self.dataarts_conn_id,
+                "region": self.region,
+                "project_id": self.project_id,
+                "workspace": self.workspace,
+                "cancel_on_kill": self.cancel_on_kill,
+            },
+        )
+
+    def hook(self) -> Any:
+        from airflow_provider_dataarts.hooks.dataarts_async import DataArtsAsyncHook
+
+        return DataArtsAsyncHook(
+            self.dataarts_conn_id, region=self.region, project_id=self.project_id, workspace=self.workspace
+        )
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        from airflow_provider_dataarts.api.errors import DataArtsThrottledError
+        from airflow_provider_dataarts.runs import kind_named
+        from airflow_provider_dataarts.runs.base import Limits, judge
+
+        kind = kind_named(self.kind_name)
+        limits = Limits(self.deadline, self.poll_interval, self.start_deadline)
+        hook = self.hook()
+        errors_in_a_row, last = 0, None
+        while True:
+            try:
+                outcome = last = await hook.run(kind.observe(self.watch))
+                errors_in_a_row = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                outcome = error
+                errors_in_a_row += 0 if isinstance(error, DataArtsThrottledError) else 1
+                log.warning("%s: poll failed: %s", kind.describe(self.watch), error)
+            verdict = judge(kind, self.watch, outcome, limits, errors_in_a_row, last)
+            if verdict.event is not None:
+                self._fired = True
+                yield TriggerEvent(verdict.event)
+                return
+            await asyncio.sleep(verdict.sleep)
+
+    async def stop_remote_run(self, why: str) -> None:
+        """Stop the remote run where its API allows; say so where it does not."""
+        from airflow_provider_dataarts.runs import kind_named
+
+        kind = kind_named(self.kind_name)
+        what = kind.describe(self.watch)
+        if kind.stop is None:
+            log.warning("%s: %s, but this API has no stop call: the remote run continues", what, why)
+            return
+        log.info("%s: %s: stopping the remote run", what, why)
+        try:
+            await asyncio.wait_for(self.hook().run(kind.stop(self.watch)), timeout=30)
+        except Exception as error:
+            log.warning("%s: could not stop the remote run: %s", what, error)
+
+    async def on_kill(self) -> None:
+        """Airflow 3.3+: a user killed the deferred task."""
+        if self.cancel_on_kill:
+            await self.stop_remote_run("the task was killed")
+
+    async def cleanup(self) -> None:
+        """Before Airflow 3.3: stop the remote run if the task was killed while deferred."""
+        if NATIVE_ON_KILL or self._fired or not self.cancel_on_kill or self.task_instance is None:
+            return
+        try:
+            killed = await asyncio.to_thread(_task_left_deferred_state, self.task_instance)
+        except Exception as error:
+            log.warning("Could not read the task instance state on cleanup: %s", error)
+            return
+        if killed:
+            await self.stop_remote_run("the task was killed")
+
+
+def _task_left_deferred_state(task_instance: Any) -> bool:
+    """Airflow 2: whether the deferred task instance was failed, marked or cleared meanwhile."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+    from airflow.utils.state import TaskInstanceState
+
+    with create_session() as session:
+        state = (
+            session.query(TaskInstance.state)
+            .filter_by(
+                dag_id=task_instance.dag_id,
+                task_id=task_instance.task_id,
+                run_id=task_instance.run_id,
+                map_index=task_instance.map_index,
+            )
+            .scalar()
+        )
+    return state != TaskInstanceState.DEFERRED

@@ -1,0 +1,326 @@
+"""The act-then-wait core every operator of this provider runs.
+
+1. **Resume or attach, never act twice.** On Airflow 3.3+ the task's ``task_state_store`` records
+   what an earlier try did; a retry of the same try series (not a user's clear) resumes that wait.
+   On every version the remote state is checked first: a run already in progress is attached to.
+2. **Snapshot, then act.** The run's status before the action is its baseline; after the action the
+   wait ignores the old outcome until the run visibly changes, within ``start_timeout``. An action
+   whose outcome is unknown (no answer) is never re-sent: the wait finds out whether it happened.
+3. **Wait** in the worker, or deferred to the triggerer after one poll; the deadline comes back as
+   an event so the remote run can be stopped and the error says what happened.
+4. **Finish**: a JSON-able summary to XCom, or an error naming what failed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any, ClassVar
+
+from airflow.providers.common.compat.sdk import AirflowException, BaseOperator, conf
+
+from airflow_provider_dataarts import validation
+
+STATE_KEY = "dataarts_run"
+LINK_XCOM_KEY = "dataarts_target"
+DEFAULT_TIMEOUT = 7 * 24 * 3600.0
+
+
+class DataArtsRunFailedError(AirflowException):
+    """The remote run ended in failure (or alarm), could not start, or the wait gave up."""
+
+
+class DataArtsWaitTimeoutError(DataArtsRunFailedError):
+    """The wait reached its ``timeout``."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """The state before acting: the watch (with its baseline) and whether a run is already going."""
+
+    watch: dict[str, Any]
+    in_progress: bool = False
+    note: str = ""
+
+
+def default_deferrable() -> bool:
+    return conf.getboolean("operators", "default_deferrable", fallback=False)
+
+
+def seconds(parameter: str, value: Any) -> float:
+    """A positive number of seconds (or a timedelta)."""
+    return validation.positive_number(parameter, value) or 0.0
+
+
+def check_event(event: Any, kind_name: str, identity: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a trigger event before trusting it (shape, kind, and that it is about this task's run)."""
+    from airflow_provider_dataarts.runs.base import EVENT_STATUSES
+
+    if not isinstance(event, Mapping) or event.get("status") not in EVENT_STATUSES:
+        raise AirflowException(f"Unexpected trigger event: {event!r}")
+    if event.get("kind") != kind_name or not isinstance(event.get("watch"), Mapping):
+        raise AirflowException(f"Trigger event for another kind of run: {event.get('kind')!r}, expected {kind_name!r}")
+    watch = event["watch"]
+    for key, value in identity.items():
+        if value is not None and str(watch.get(key)) != str(value):
+            raise AirflowException(f"Trigger event for another run: {key}={watch.get(key)!r}, expected {value!r}")
+    return dict(event)
+
+
+def outcome(event: Mapping[str, Any], *, acted: bool, fail_on_alarm: bool, log: Any) -> dict[str, Any]:
+    """The XCom summary of a successful wait; a clear error for any other ending."""
+    from airflow_provider_dataarts.runs.base import ALARMING, SUCCESS, TIMEOUT
+
+    status = event["status"]
+    observation = event.get("observation") or {}
+    summary = {
+        "kind": event["kind"],
+        "outcome": status,
+        "acted": acted,
+        "status": observation.get("status"),
+        **(observation.get("summary") or {}),
+    }
+    if status == SUCCESS or (status == ALARMING and not fail_on_alarm):
+        log.info("%s", event["message"])
+        return summary
+    if status == TIMEOUT:
+        raise DataArtsWaitTimeoutError(event["message"])
+    raise DataArtsRunFailedError(event["message"])
+
+
+class ActThenWaitOperator(BaseOperator):
+    """Base of the operators: subclasses say how to snapshot, act and name their run.
+
+    :param dataarts_conn_id: the ``huaweicloud_dataarts`` connection. (templated)
+    :param workspace: DataArts workspace id; default the connection's. (templated)
+    :param project_id: project id; default the connection's. (templated)
+    :param region: region; default the connection's. (templated)
+    :param wait_for_completion: wait for the remote outcome (default True); else return after acting.
+    :param deferrable: wait in the triggerer instead of the worker (default ``[operators] default_deferrable``).
+    :param poll_interval: seconds between status polls (default 30).
+    :param timeout: wall-clock seconds (or a timedelta) the wait may take (default 7 days).
+    :param start_timeout: seconds the restarted run has to become visible after the action (default 900).
+    :param cancel_on_kill: stop the remote run, where the API can, when the task is killed or the wait
+        times out (default True).
+    """
+
+    kind_name: ClassVar[str]
+    trigger_name: ClassVar[str]  # class name in airflow_provider_dataarts.triggers.status
+    target_keys: ClassVar[tuple[str, ...]]  # watch keys that must be known before the run can be observed
+    template_fields: tuple[str, ...] = ("dataarts_conn_id", "workspace", "project_id", "region")
+    ui_color = "#fde8e7"
+
+    def __init__(
+        self,
+        *,
+        dataarts_conn_id: str = "dataarts_default",
+        workspace: str | None = None,
+        project_id: str | None = None,
+        region: str | None = None,
+        wait_for_completion: bool = True,
+        deferrable: bool | None = None,
+        poll_interval: float = 30.0,
+        timeout: float | dt.timedelta | None = None,
+        start_timeout: float = 900.0,
+        cancel_on_kill: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.dataarts_conn_id = dataarts_conn_id
+        self.workspace = workspace
+        self.project_id = project_id
+        self.region = region
+        self.wait_for_completion = validation.boolean("wait_for_completion", wait_for_completion)
+        self.deferrable = default_deferrable() if deferrable is None else validation.boolean("deferrable", deferrable)
+        self.poll_interval = seconds("poll_interval", poll_interval)
+        self.timeout = seconds("timeout", DEFAULT_TIMEOUT if timeout is None else timeout)
+        self.start_timeout = seconds("start_timeout", start_timeout)
+        self.cancel_on_kill = validation.boolean("cancel_on_kill", cancel_on_kill)
+        self.fail_on_alarm = True
+        self._watch: dict[str, Any] | None = None
+        # Subclasses set their own arguments, then call validate_arguments(rendered=False).
+
+    # --- what subclasses provide -------------------------------------------------------------------
+
+    def validate_arguments(self, rendered: bool) -> None:
+        """Check arguments at DAG parse time (literal values) and again after rendering (all)."""
+        for name in ("workspace", "project_id"):
+            self.checked(name, validation.token, rendered=rendered)
+
+    def checked(self, name: str, check: Any, *args: Any, rendered: bool) -> Any:
+        """``check(name, value, *args)`` unless the value is None or (before rendering) a template."""
+        value = getattr(self, name)
+        if value is None or (not rendered and validation.is_unresolved(value)):
+            return value
+        return check(name, value, *args)
+
+    def identity(self) -> dict[str, Any]:
+        """Watch keys an event must match to belong to this task's run."""
+        raise NotImplementedError
+
+    def prepare(self, hook: Any) -> Plan:
+        """Read the remote state before acting."""
+        raise NotImplementedError
+
+    def act(self, hook: Any, watch: dict[str, Any]) -> dict[str, Any]:
+        """Send the action; return the watch to wait on."""
+        raise NotImplementedError
+
+    def after_unknown_outcome(self, hook: Any, watch: dict[str, Any], error: Exception) -> dict[str, Any]:
+        """The action got no answer: by default wait on the baseline to see whether it happened."""
+        return watch
+
+    def link_target(self, watch: Mapping[str, Any]) -> dict[str, Any]:
+        """What the console links need (stored in XCom; the web server makes no API call)."""
+        return {}
+
+    # --- the core ----------------------------------------------------------------------------------
+
+    @cached_property
+    def hook(self) -> Any:
+        from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
+
+        return DataArtsHook(
+            self.dataarts_conn_id, region=self.region, project_id=self.project_id, workspace=self.workspace
+        )
+
+    @cached_property
+    def kind(self) -> Any:
+        from airflow_provider_dataarts.runs import kind_named
+
+        return kind_named(self.kind_name)
+
+    def execute(self, context: Any) -> Any:
+        self.validate_arguments(rendered=True)
+        watch, start_deadline, acted = self._start(context)
+        self._watch = watch
+        context["ti"].xcom_push(key=LINK_XCOM_KEY, value=self._link_payload(watch))
+        if not self.wait_for_completion:
+            return {"kind": self.kind_name, "acted": acted, "watch": watch}
+        from airflow_provider_dataarts.runs.base import Limits
+
+        limits = Limits(time.time() + self.timeout, self.poll_interval, start_deadline)
+        event = self._poll(watch, limits, once=self.deferrable)
+        if event is None:
+            from airflow_provider_dataarts.triggers import status
+
+            trigger = getattr(status, self.trigger_name)(
+                watch=watch,
+                deadline=limits.deadline,
+                poll_interval=limits.poll_interval,
+                start_deadline=limits.start_deadline,
+                dataarts_conn_id=self.dataarts_conn_id,
+                region=self.region,
+                project_id=self.project_id,
+                workspace=self.workspace,
+                cancel_on_kill=self.cancel_on_kill,
+            )
+            self.defer(trigger=trigger, method_name="execute_complete")
+        return self._finish(event, acted)
+
+    def execute_complete(self, context: Any, event: Any = None) -> Any:
+        """Resume after the trigger: check the event, then succeed or fail like the worker path."""
+        event = check_event(event, self.kind_name, self.identity())
+        self._watch = event["watch"]
+        return self._finish(event, acted=True)
+
+    def on_kill(self) -> None:
+        """Worker-side kill: stop the remote run where the API allows."""
+        if self._watch is not None and self.cancel_on_kill:
+            self._stop(self._watch, "the task was killed")
+
+    def _start(self, context: Any) -> tuple[dict[str, Any], float | None, bool]:
+        """``(watch, start deadline, acted)``: resume an earlier try's run, attach, or act."""
+        store = context.get("task_state_store")
+        ti = context["ti"]
+        series = getattr(ti, "max_tries", None)
+        record = store.get(STATE_KEY) if store is not None else None
+        if isinstance(record, Mapping) and record.get("series") == series and record.get("identity") == self.identity():
+            resumed = self._resume(record)
+            if resumed is not None:
+                return resumed
+        plan = self.prepare(self.hook)
+        if plan.in_progress:
+            self.log.info(
+                "%s is already in progress: waiting for it instead of acting. %s",
+                self.kind.describe(plan.watch),
+                plan.note,
+            )
+            return plan.watch, None, False
+        now = time.time()
+        record = {"series": series, "identity": self.identity(), "acted_at": now, "watch": plan.watch}
+        if store is not None:
+            store.set(STATE_KEY, {**record, "phase": "acting"})
+        from airflow_provider_dataarts.api.errors import DataArtsOutcomeUnknownError
+
+        try:
+            watch = self.act(self.hook, plan.watch)
+        except DataArtsOutcomeUnknownError as error:
+            self.log.warning("%s; not sending it again: waiting to see whether it happened", error)
+            watch = self.after_unknown_outcome(self.hook, plan.watch, error)
+        if store is not None:
+            store.set(STATE_KEY, {**record, "watch": watch, "phase": "acted"})
+        self.log.info("Acted on %s; waiting for the new run", self.kind.describe(watch))
+        return watch, now + self.start_timeout, True
+
+    def _resume(self, record: Mapping[str, Any]) -> tuple[dict[str, Any], float | None, bool] | None:
+        """Pick up the run an earlier try of this task started, unless it ended in failure."""
+        from airflow_provider_dataarts.api.models import Phase
+
+        watch = dict(record["watch"])
+        if any(watch.get(key) is None for key in self.target_keys):
+            return None  # the action's result (e.g. a new instance id) was never recorded
+        observation = self.hook.run(self.kind.observe(watch))
+        start_deadline = float(record.get("acted_at", 0)) + self.start_timeout
+        what = self.kind.describe(watch)
+        if observation.started and observation.phase is not Phase.FAILED:
+            self.log.info("Resuming the wait for %s, started by an earlier try (%s)", what, observation.status)
+            return watch, None, True
+        if not observation.started and time.time() < start_deadline:
+            self.log.info("An earlier try acted on %s; waiting for that run to start", what)
+            return watch, start_deadline, True
+        return None
+
+    def _poll(self, watch: dict[str, Any], limits: Any, *, once: bool) -> dict[str, Any] | None:
+        """Poll in the worker until an event (or just once before deferring)."""
+        from airflow_provider_dataarts.api.errors import DataArtsThrottledError
+        from airflow_provider_dataarts.runs.base import judge
+
+        errors_in_a_row, last = 0, None
+        while True:
+            try:
+                outcome = last = self.hook.run(self.kind.observe(watch))
+                errors_in_a_row = 0
+            except Exception as error:
+                outcome = error
+                errors_in_a_row += 0 if isinstance(error, DataArtsThrottledError) else 1
+                self.log.warning("%s: poll failed: %s", self.kind.describe(watch), error)
+            verdict = judge(self.kind, watch, outcome, limits, errors_in_a_row, last)
+            if verdict.event is not None or once:
+                return verdict.event
+            time.sleep(verdict.sleep)
+
+    def _stop(self, watch: Mapping[str, Any], why: str) -> None:
+        what = self.kind.describe(watch)
+        if self.kind.stop is None:
+            self.log.warning("%s: %s, but this API has no stop call: the remote run continues", what, why)
+            return
+        self.log.info("%s: %s: stopping the remote run", what, why)
+        try:
+            self.hook.run(self.kind.stop(watch))
+        except Exception as error:
+            self.log.warning("%s: could not stop the remote run: %s", what, error)
+
+    def _finish(self, event: Mapping[str, Any], acted: bool) -> dict[str, Any]:
+        from airflow_provider_dataarts.runs.base import TIMEOUT
+
+        if event["status"] == TIMEOUT and self.cancel_on_kill:
+            self._stop(event["watch"], "the wait timed out")
+        return outcome(event, acted=acted, fail_on_alarm=self.fail_on_alarm, log=self.log)
+
+    def _link_payload(self, watch: Mapping[str, Any]) -> dict[str, Any]:
+        settings = self.hook.settings
+        return {"region": settings.region, "workspace": settings.workspace, **self.link_target(watch)}
