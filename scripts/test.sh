@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, then the tests on Airflow 3 (newest) and on Airflow 2.11.
+# Every test talks to the bundled emulator over HTTP on 127.0.0.1; nothing reaches Huawei Cloud.
+source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
+started=$(date +%s)
+
+ensure_airflow3
+ensure_airflow2
+
+step "ruff check and ruff format --check"
+timeout -k 10 300 .venv/bin/ruff check .
+timeout -k 10 300 .venv/bin/ruff format --check .
+
+step "Tests on Airflow 3 ($(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("apache-airflow"))'))"
+timeout -k 30 2400 .venv/bin/python -m pytest -q "$@"
+
+step "Tests on Airflow 2.11 ($(.venv-af2/bin/python -c 'import importlib.metadata as m; print(m.version("apache-airflow"))'))"
+timeout -k 30 1500 .venv-af2/bin/python -m pytest -q -m "not deployment and not airflow3" "$@"
+
+step "All tests passed in $(( $(date +%s) - started )) s"
