@@ -16,3 +16,41 @@ os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 os.environ.setdefault("no_proxy", "127.0.0.1,localhost")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Tokens and connection settings are cached per process; each test starts without them."""
+    from airflow_provider_dataarts.api.iam import TOKENS
+    from airflow_provider_dataarts.hooks import dataarts_async
+
+    TOKENS.clear()
+    dataarts_async._SETTINGS.clear()
+    yield
+    TOKENS.clear()
+    dataarts_async._SETTINGS.clear()
+
+
+@pytest.fixture
+def emulator(dataarts_emulator):
+    """The emulator (default scenario, frozen virtual clock), reset for this test."""
+    return dataarts_emulator
+
+
+def routes(emulator, name: str | None = None) -> list[dict]:
+    """The emulator's request log, optionally only one route (e.g. ``dlf.restart``)."""
+    return [entry for entry in emulator.admin.requests() if name is None or entry["route"] == name]
+
+
+def eventually(check, timeout: float = 10.0):
+    """Poll ``check`` until it returns a truthy value (for server-side effects that land a bit later)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)

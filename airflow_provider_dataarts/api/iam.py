@@ -100,6 +100,7 @@ class TokenCache:
     def clear(self) -> None:
         with self._guard:
             self._entries.clear()
+            self.fetches = 0
 
     def get(self, key: str, fetch: Callable[[], tuple[str, float]]) -> tuple[str, bool]:
         """``(token, fresh)``: the cached token, or one fetched by exactly one thread."""

@@ -18,8 +18,10 @@ import weakref
 MIN_RATE = 0.1
 #: requests per second added back after each success while recovering
 RECOVERY_STEP = 0.02
-#: the window over which the sending rate is measured when a 429 arrives
+#: the window over which the rate that got through is measured when a 429 arrives
 WINDOW = 10.0
+#: a burst of 429s is one congestion event: the rate is cut at most once per this many seconds
+CUT_INTERVAL = 1.0
 
 
 class RequestBudget:
@@ -30,7 +32,8 @@ class RequestBudget:
         self.rate: float | None = ceiling  # None = unlimited
         self._next_slot = 0.0
         self._paused_until = 0.0
-        self._sent: collections.deque[float] = collections.deque()
+        self._last_cut = float("-inf")
+        self._succeeded: collections.deque[float] = collections.deque()
         self.throttled_count = 0
 
     async def acquire(self) -> None:
@@ -49,26 +52,31 @@ class RequestBudget:
                 if time.monotonic() < self._paused_until:
                     continue  # a 429 arrived while this call waited: wait for the pause as well
             break
-        self._record(time.monotonic())
 
-    def _record(self, now: float) -> None:
-        sent = self._sent
-        sent.append(now)
-        while sent and sent[0] < now - WINDOW:
-            sent.popleft()
+    def _accepted_rate(self, now: float) -> float:
+        """Calls per second that got through lately (a burst counts over at least one second)."""
+        succeeded = self._succeeded
+        while succeeded and succeeded[0] < now - WINDOW:
+            succeeded.popleft()
+        if not succeeded:
+            return MIN_RATE
+        return len(succeeded) / max(1.0, now - succeeded[0])
 
     def throttled(self, retry_after: float | None) -> None:
-        """A 429 came back: halve the rate and pause every caller for ``Retry-After``."""
+        """A 429 came back: pause every caller for ``Retry-After``; halve the rate once per burst."""
         now = time.monotonic()
         self.throttled_count += 1
-        observed = len(self._sent) / WINDOW
-        current = observed if self.rate is None else min(self.rate, max(observed, MIN_RATE))
-        self.rate = max(MIN_RATE, current / 2)
+        if now - self._last_cut >= CUT_INTERVAL:
+            accepted = self._accepted_rate(now)
+            current = accepted if self.rate is None else min(self.rate, accepted)
+            self.rate = max(MIN_RATE, current / 2)
+            self._last_cut = now
         self._paused_until = max(self._paused_until, now + (retry_after if retry_after is not None else 1.0))
         self._next_slot = max(self._next_slot, self._paused_until)
 
     def succeeded(self) -> None:
         """A call went through: recover the rate a little."""
+        self._succeeded.append(time.monotonic())
         if self.rate is None:
             return
         self.rate += RECOVERY_STEP

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from airflow_provider_dataarts.hooks.budget import RequestBudget, budget_for
+from airflow_provider_dataarts.hooks.budget import MIN_RATE, RequestBudget, budget_for
 
 
 def test_unlimited_until_throttled_then_paused_and_slower() -> None:
@@ -24,7 +24,7 @@ def test_unlimited_until_throttled_then_paused_and_slower() -> None:
     burst, paused, rate = asyncio.run(scenario())
     assert burst < 0.1  # no limit before the first 429
     assert paused >= 0.19  # Retry-After honoured
-    assert rate is not None and rate < 50 / 10  # halved from the observed rate
+    assert rate is not None and rate <= MIN_RATE  # nothing got through yet: the floor
 
 
 def test_configured_ceiling_spaces_calls() -> None:
@@ -46,3 +46,15 @@ def test_one_budget_per_credential_and_api_in_a_loop() -> None:
         )
 
     assert asyncio.run(scenario())
+
+
+def test_a_burst_of_429s_cuts_the_rate_once() -> None:
+    budget = RequestBudget()
+    for _ in range(20):
+        budget.succeeded()
+    budget.throttled(retry_after=0)
+    after_first = budget.rate
+    for _ in range(10):
+        budget.throttled(retry_after=0)
+    assert after_first is not None and budget.rate == after_first
+    assert budget.throttled_count == 11

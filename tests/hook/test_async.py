@@ -1,0 +1,101 @@
+"""The async hook over real HTTP: same calls, one session per event loop, no per-poll set-up."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from airflow_provider_dataarts.api import errors
+from airflow_provider_dataarts.hooks import dataarts_async
+from airflow_provider_dataarts.hooks.dataarts_async import DataArtsAsyncHook, close_sessions
+from tests.conftest import routes
+from tests.hook.conftest import set_connection
+
+
+def run(coroutine_factory):
+    async def main():
+        try:
+            return await coroutine_factory()
+        finally:
+            await close_sessions()
+
+    return asyncio.run(main())
+
+
+def test_calls_through_aiohttp(emulator, monkeypatch) -> None:
+    set_connection(monkeypatch, emulator)
+
+    async def scenario():
+        hook = DataArtsAsyncHook()
+        instance = await hook.get_job_instance("daily report café", 34771)
+        await hook.restart_job_instance("nightly_sales", 34765, body={"retry_location": "error_node"})
+        job = await hook.get_visualization_job("10")
+        return instance, job
+
+    instance, job = run(scenario)
+    assert (instance.status, job.status) == ("fail", 12)
+    assert routes(emulator, "dlf.restart")[-1]["body"] == {"retry_location": "error_node"}
+
+
+def test_many_hooks_in_one_loop_share_one_session_and_one_connection_read(emulator, monkeypatch) -> None:
+    set_connection(monkeypatch, emulator)
+    reads = []
+    original = dataarts_async._connection
+
+    async def counting(conn_id):
+        reads.append(conn_id)
+        return await original(conn_id)
+
+    monkeypatch.setattr(dataarts_async, "_connection", counting)
+
+    async def scenario():
+        hooks = [DataArtsAsyncHook() for _ in range(50)]
+        await asyncio.gather(*(hook.get_job_instance("nightly_sales", 34765) for hook in hooks))
+        loop_sessions = dataarts_async._SESSIONS[asyncio.get_running_loop()]
+        return len(loop_sessions)
+
+    assert run(scenario) == 1
+    assert len(reads) == 1
+    assert len(routes(emulator, "dlf.show")) == 50
+
+
+def test_async_errors_and_unknown_outcome(emulator, monkeypatch) -> None:
+    set_connection(monkeypatch, emulator)
+    emulator.admin.add_fault("drop_after", path="^/v1/[^/]+/jobs/nightly_sales/instances/34765/restart$")
+
+    async def scenario():
+        hook = DataArtsAsyncHook()
+        with pytest.raises(errors.DataArtsOutcomeUnknownError):
+            await hook.restart_job_instance("nightly_sales", 34765)
+        with pytest.raises(errors.DataArtsNotFoundError, match=r"DLF\.0137"):
+            await hook.get_job_instance("nightly_sales", 1)
+
+    run(scenario)
+    assert len(routes(emulator, "dlf.restart")) == 1
+
+
+def test_async_iam_token_single_flight(emulator, monkeypatch) -> None:
+    set_connection(monkeypatch, emulator, "password")
+
+    async def scenario():
+        hooks = [DataArtsAsyncHook() for _ in range(20)]
+        await asyncio.gather(*(hook.get_visualization_job("10") for hook in hooks))
+        emulator.admin.expire_tokens()
+        await hooks[0].get_visualization_job("10")
+
+    run(scenario)
+    assert len(routes(emulator, "iam.token")) == 2  # once for 20 concurrent calls, once after expiry
+
+
+def test_throttled_calls_share_the_budget_and_recover(emulator, monkeypatch) -> None:
+    set_connection(monkeypatch, emulator)
+    emulator.admin.rate_limit(10, window=1)
+
+    async def scenario():
+        hooks = [DataArtsAsyncHook() for _ in range(20)]
+        return await asyncio.gather(*(hook.get_visualization_job("10") for hook in hooks))
+
+    assert all(job.status == 12 for job in run(scenario))
+    statuses = [entry["status"] for entry in routes(emulator, "modelarts.show")]
+    assert statuses.count(200) == 20 and statuses.count(429) < 20
