@@ -198,10 +198,14 @@ class ActThenWaitOperator(BaseOperator):
         watch, start_deadline, acted = self._start(context)
         self._watch = watch
         context["ti"].xcom_push(key=LINK_XCOM_KEY, value=self._link_payload(watch))
-        if not self.wait_for_completion:
-            return {"kind": self.kind_name, "acted": acted, "watch": watch}
         from airflow_provider_dataarts.runs.base import Limits
 
+        if not self.wait_for_completion:
+            if start_deadline is not None:  # confirm the action took effect, so what follows sees the new run
+                event = self._poll(watch, Limits(float("inf"), self.poll_interval, start_deadline), until_started=True)
+                if event is not None:
+                    return self._finish(event, acted)
+            return {"kind": self.kind_name, "acted": acted, "watch": watch}
         limits = Limits(time.time() + self.timeout, self.poll_interval, start_deadline)
         event = self._poll(watch, limits, once=self.deferrable)
         if event is None:
@@ -284,8 +288,10 @@ class ActThenWaitOperator(BaseOperator):
             return watch, start_deadline, True
         return None
 
-    def _poll(self, watch: dict[str, Any], limits: Any, *, once: bool) -> dict[str, Any] | None:
-        """Poll in the worker until an event (or just once before deferring)."""
+    def _poll(
+        self, watch: dict[str, Any], limits: Any, *, once: bool = False, until_started: bool = False
+    ) -> dict[str, Any] | None:
+        """Poll in the worker until an event, just once (before deferring), or until the run has started."""
         from airflow_provider_dataarts.api.errors import DataArtsThrottledError
         from airflow_provider_dataarts.runs.base import judge
 
@@ -298,6 +304,8 @@ class ActThenWaitOperator(BaseOperator):
                 outcome = error
                 errors_in_a_row += 0 if isinstance(error, DataArtsThrottledError) else 1
                 self.log.warning("%s: poll failed: %s", self.kind.describe(watch), error)
+            if until_started and last is not None and last.started:
+                return None
             verdict = judge(self.kind, watch, outcome, limits, errors_in_a_row, last)
             if verdict.event is not None or once:
                 return verdict.event

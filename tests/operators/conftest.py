@@ -13,7 +13,7 @@ SPEED = 200
 @pytest.fixture
 def live(emulator, monkeypatch):
     """The emulator with a running clock and the default connection pointing at it."""
-    set_connection(monkeypatch, emulator)
+    set_connection(monkeypatch, emulator, retry_delay=0.01)
     emulator.admin.set_speed(SPEED)
     return emulator
 

@@ -7,8 +7,8 @@ import asyncio
 import threading
 
 import pytest
-
 from airflow.providers.common.compat.sdk import TaskDeferred
+
 from airflow_provider_dataarts.waiting import DataArtsRunFailedError, DataArtsWaitTimeoutError
 from tests.conftest import eventually, routes
 from tests.operators.cases import CASE_IDS, CASES

@@ -1,0 +1,116 @@
+"""Resuming across task tries, actions with unknown outcome, and what the operators return."""
+
+from __future__ import annotations
+
+import pytest
+from airflow.providers.common.compat.sdk import TaskDeferred
+
+from airflow_provider_dataarts.operators.factory import DataArtsRestartInstanceOperator
+from airflow_provider_dataarts.operators.modelarts import ModelArtsRestartVisualizationOperator
+from airflow_provider_dataarts.operators.quality import DataArtsRerunQualityOperator
+from airflow_provider_dataarts.waiting import DataArtsRunFailedError
+from tests.conftest import routes
+from tests.operators.conftest import FAST
+from tests.operators.harness import FakeTaskInstance, StateStore, make_context, run_task
+
+RESTART = r"^/v1/[^/]+/jobs/nightly_sales/instances/34766/restart$"
+
+
+def restart(**kwargs):
+    return DataArtsRestartInstanceOperator(
+        task_id="restart", job_name="nightly_sales", instance_id=34766, **{**FAST, **kwargs}
+    )
+
+
+def test_a_retry_after_the_run_succeeded_returns_it_without_acting(live) -> None:
+    store, ti = StateStore(), FakeTaskInstance(max_tries=2)
+    live.admin.set_speed(0)
+    with pytest.raises(TaskDeferred):
+        restart(deferrable=True).execute(make_context(ti, store))
+    live.admin.advance(120)  # the run finished while the worker was gone
+    result = run_task(restart(), make_context(ti, store))
+    assert (result["outcome"], result["acted"]) == ("success", True)
+    assert len(routes(live, "dlf.restart")) == 1
+
+
+def test_a_retry_after_the_run_failed_acts_again(live) -> None:
+    store, ti = StateStore(), FakeTaskInstance(max_tries=2)
+    operator = DataArtsRestartInstanceOperator(task_id="r", job_name="nightly_sales", instance_id=34765, **FAST)
+    with pytest.raises(DataArtsRunFailedError):
+        run_task(operator, make_context(ti, store))
+    retry = DataArtsRestartInstanceOperator(task_id="r", job_name="nightly_sales", instance_id=34765, **FAST)
+    assert run_task(retry, make_context(ti, store))["outcome"] == "success"  # the scripted second restart
+    assert len(routes(live, "dlf.restart")) == 2
+
+
+def test_a_cleared_task_acts_again(live) -> None:
+    store = StateStore()
+    run_task(restart(), make_context(FakeTaskInstance(max_tries=1), store))
+    run_task(restart(), make_context(FakeTaskInstance(max_tries=3), store))  # a clear raises max_tries
+    assert len(routes(live, "dlf.restart")) == 2
+
+
+def test_an_action_lost_after_processing_is_waited_for_not_resent(live) -> None:
+    live.admin.add_fault("drop_after", path=RESTART)
+    assert run_task(restart())["outcome"] == "success"
+    assert len(routes(live, "dlf.restart")) == 1
+
+
+def test_an_action_lost_before_processing_fails_after_the_start_wait(live) -> None:
+    live.admin.add_fault("drop_before", path=RESTART)
+    with pytest.raises(DataArtsRunFailedError, match="no new run became visible"):
+        run_task(restart(start_timeout=0.5))
+    assert len(routes(live, "dlf.restart")) == 1  # never sent blindly again: a task retry will check
+
+
+def test_quality_rerun_lost_without_a_visible_run_is_not_resent(live) -> None:
+    live.admin.add_fault("drop_before", path="^/v2/[^/]+/quality/instances/restart$")
+    operator = DataArtsRerunQualityOperator(task_id="q", rule_id="1440764172232392706", rule_type=2, **FAST)
+    with pytest.raises(Exception, match="may or may not have happened"):
+        run_task(operator)
+    assert len(routes(live, "quality.rerun")) == 1
+
+
+def test_restart_result_has_node_statuses_and_log_paths(live) -> None:
+    result = run_task(restart())
+    assert result["instance_id"] == "34766" and result["status"] == "success"
+    assert {node["node_name"] for node in result["nodes"]} == {"extract", "transform", "load"}
+    assert all(node["log_path"].startswith("obs://") for node in result["nodes"])
+
+
+def test_quality_alarm_can_be_accepted_and_returns_rule_results(live) -> None:
+    operator = DataArtsRerunQualityOperator(task_id="q", rule_id="1440764172232392705", fail_on_alarm=False, **FAST)
+    result = run_task(operator)
+    assert result["outcome"] == "alarming" and result["run_status"] == "ALARMING"
+    assert {rule["sub_rule_id"]: rule["abnormal_table_status"] for rule in result["rules"]} == {
+        "11": "NORMAL",
+        "12": "ALARM",
+    }
+
+
+def test_a_visualization_job_already_up_is_not_restarted(live) -> None:
+    result = run_task(ModelArtsRestartVisualizationOperator(task_id="m", job_id="11", **FAST))
+    assert (result["outcome"], result["acted"], result["status_name"]) == ("success", False, "RUNNING")
+    assert routes(live, "modelarts.restart") == []
+
+
+def test_a_running_instance_is_waited_for_instead_of_restarted(live) -> None:
+    operator = DataArtsRestartInstanceOperator(
+        task_id="r", job_name="hourly_ingest", instance_id=34781, wait_for_completion=False, **FAST
+    )
+    result = run_task(operator)
+    assert result["acted"] is False and routes(live, "dlf.restart") == []
+    assert result["watch"]["baseline"] is None  # the running run itself is what gets waited for
+
+
+def test_workspace_and_project_overrides_reach_the_api(live) -> None:
+    operator = DataArtsRestartInstanceOperator(
+        task_id="r", job_name="analytics_rollup", instance_id=34790, workspace="ws-analytics", **FAST
+    )
+    run_task(operator)
+    assert {entry["workspace"] for entry in routes(live, "dlf.restart")} == {"ws-analytics"}
+    wrong_project = DataArtsRestartInstanceOperator(
+        task_id="r", job_name="nightly_sales", instance_id=34766, project_id="ffffffffffffffffffffffffffffffff", **FAST
+    )
+    with pytest.raises(Exception, match="project"):
+        run_task(wrong_project)
