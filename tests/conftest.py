@@ -54,3 +54,12 @@ def eventually(check, timeout: float = 10.0):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.05)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Report the size of the bad-input catalogue (issue: print the count of cases)."""
+    try:
+        from tests.operators.test_bad_input import CASE_COUNT
+    except ImportError:
+        return
+    terminalreporter.write_line(f"bad-input catalogue: {CASE_COUNT} cases")
