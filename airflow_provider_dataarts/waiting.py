@@ -27,6 +27,8 @@ from airflow_provider_dataarts import validation
 STATE_KEY = "dataarts_run"
 LINK_XCOM_KEY = "dataarts_target"
 DEFAULT_TIMEOUT = 7 * 24 * 3600.0
+#: seconds between polls while a no-wait task confirms that its action took effect
+CONFIRM_POLL_INTERVAL = 5.0
 
 
 class DataArtsRunFailedError(AirflowException):
@@ -202,10 +204,11 @@ class ActThenWaitOperator(BaseOperator):
 
         if not self.wait_for_completion:
             if start_deadline is not None:  # confirm the action took effect, so what follows sees the new run
-                event = self._poll(watch, Limits(float("inf"), self.poll_interval, start_deadline), until_started=True)
+                cadence = min(self.poll_interval, CONFIRM_POLL_INTERVAL)
+                event = self._poll(watch, Limits(float("inf"), cadence, start_deadline), until_started=True)
                 if event is not None:
                     return self._finish(event, acted)
-            return {"kind": self.kind_name, "acted": acted, "watch": watch}
+            return {"kind": self.kind_name, "outcome": "started", "acted": acted, **self.identity(), "watch": watch}
         limits = Limits(time.time() + self.timeout, self.poll_interval, start_deadline)
         event = self._poll(watch, limits, once=self.deferrable)
         if event is None:

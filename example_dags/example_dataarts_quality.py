@@ -31,6 +31,7 @@ with DAG(
         task_id="rerun_quality_no_wait",
         rule_id="{{ params.quality_job_id }}",
         wait_for_completion=False,
+        poll_interval=POLL_INTERVAL,
     )
     # The no-wait rerun returns the new instance id; the sensor waits for it.
     sensor = DataArtsQualityInstanceSensor(

@@ -1,6 +1,6 @@
 """Restart DataArts Factory job instances (v1 API) in every wait mode, and watch one with the sensor.
 
-- ``restart_no_wait``: restart and return at once (``wait_for_completion=False``);
+- ``restart_no_wait``: restart, confirm the new run started, and return (``wait_for_completion=False``);
 - ``restart_wait_in_worker``: restart and poll from the worker until the new run ends;
 - ``restart_deferred``: restart from a named node and wait in the triggerer;
 - the sensor in poke, reschedule and deferrable modes.
@@ -37,6 +37,7 @@ with DAG(
         job_name="{{ params.job_name }}",
         instance_id="{{ params.instance_no_wait }}",
         wait_for_completion=False,
+        poll_interval=POLL_INTERVAL,
     )
     # The no-wait restart's run goes on: the sensors wait for it, in each sensor mode.
     for mode, deferrable in (("poke", False), ("reschedule", False), ("poke", True)):

@@ -21,7 +21,7 @@ with DAG(
     params={"job_id": Param("11", type="string"), "deferred_job_id": Param("12", type="string")},
 ) as dag:
     restart_no_wait = ModelArtsRestartVisualizationOperator(
-        task_id="restart_no_wait", job_id="{{ params.job_id }}", wait_for_completion=False
+        task_id="restart_no_wait", job_id="{{ params.job_id }}", wait_for_completion=False, poll_interval=POLL_INTERVAL
     )
     wait_until_up = ModelArtsVisualizationJobSensor(
         task_id="sensor_until_up",

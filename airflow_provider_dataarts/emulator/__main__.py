@@ -19,7 +19,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Local emulator of Huawei Cloud DataArts Factory/Quality, ModelArts and IAM (127.0.0.1 only).",
     )
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: any free port; default 0)")
-    parser.add_argument("--scenario", help="scenario file (JSON, or YAML with PyYAML); default: built-in")
+    parser.add_argument(
+        "--scenario",
+        help="a bundled scenario (default, examples, pipeline_failure) or a file (JSON, or YAML with PyYAML)",
+    )
     parser.add_argument("--speed", type=float, default=None, help="virtual clock speed (default: the scenario's)")
     parser.add_argument("--certfile", help="TLS certificate (PEM): serve https")
     parser.add_argument("--keyfile", help="TLS private key (PEM), if not inside --certfile")

@@ -7,6 +7,7 @@ instead of sleeping. Authentication (signature skew, token lifetime) always uses
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from typing import Any
 
@@ -35,6 +36,46 @@ def parse_time(value: Any, what: str = "time") -> int:
         except ValueError:
             pass
     raise ValueError(f"{what}: expected epoch milliseconds or an ISO-8601 string, got {value!r}")
+
+
+_RELATIVE = re.compile(
+    r"(?P<base>now|today|yesterday)(?P<offsets>(?:[+-]\d+[dhms])*)(?:\s+(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::(?P<ss>\d{2}))?)?"
+)
+_UNIT_MS = {"d": 86_400_000, "h": 3_600_000, "m": 60_000, "s": 1000}
+
+
+def relative_time(text: str, start_ms: int) -> int | None:
+    """Epoch ms for a time relative to the clock start, or None if ``text`` is not one.
+
+    ``now`` is the start itself, ``today`` / ``yesterday`` its UTC day at 00:00; offsets such as
+    ``-2d`` or ``+90m`` follow, then an optional time of day: ``yesterday 02:00``, ``today-3d 14:30``,
+    ``now-45m``. Scenarios written this way stay meaningful on any day.
+    """
+    match = _RELATIVE.fullmatch(text.strip())
+    if not match:
+        return None
+    if match["base"] == "now":
+        moment = start_ms
+    else:
+        moment = day_bounds(start_ms)[0] - (_UNIT_MS["d"] if match["base"] == "yesterday" else 0)
+    for sign, amount, unit in re.findall(r"([+-])(\d+)([dhms])", match["offsets"]):
+        moment += (1 if sign == "+" else -1) * int(amount) * _UNIT_MS[unit]
+    if match["hh"] is not None:
+        moment += int(match["hh"]) * _UNIT_MS["h"] + int(match["mm"]) * _UNIT_MS["m"] + int(match["ss"] or 0) * 1000
+    return moment
+
+
+def resolve_relative(data: Any, start_ms: int, keys: frozenset[str]) -> Any:
+    """A copy of a raw scenario with relative times (see :func:`relative_time`) under ``keys`` in ms."""
+    if isinstance(data, dict):
+        resolved = {}
+        for key, value in data.items():
+            moment = relative_time(value, start_ms) if key in keys and isinstance(value, str) else None
+            resolved[key] = moment if moment is not None else resolve_relative(value, start_ms, keys)
+        return resolved
+    if isinstance(data, list):
+        return [resolve_relative(item, start_ms, keys) for item in data]
+    return data
 
 
 def iso_ms(epoch_ms: int) -> str:

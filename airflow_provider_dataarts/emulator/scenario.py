@@ -12,6 +12,7 @@ import json
 import pathlib
 from typing import Any
 
+from airflow_provider_dataarts.emulator.clock import resolve_relative
 from airflow_provider_dataarts.emulator.scenario_checks import (
     CONFIG_KEYS,
     DEFAULT_CREDENTIAL,
@@ -49,6 +50,9 @@ def normalise(raw: Any, now_ms: int) -> dict[str, Any]:
     """Check a raw scenario and return it with every default filled in and every time in epoch ms."""
     raw = check_keys(raw if raw is not None else {}, "scenario", _TOP_KEYS)
     clock = check_keys(raw.get("clock") or {}, "clock", ("start", "speed"))
+    start = clock.get("start")
+    start_ms = now_ms if start in (None, "now") else as_time(start, "clock.start", now_ms)
+    raw = resolve_relative(raw, start_ms, TIME_KEYS)
     defaults = check_keys(raw.get("defaults") or {}, "defaults", ("lag", "wait", "duration", "step"))
     config = check_keys(raw.get("config") or {}, "config", CONFIG_KEYS)
     workspaces = [as_str(w, "workspaces[]") for w in as_list(raw.get("workspaces"), "workspaces")] or list(
@@ -74,7 +78,7 @@ def normalise(raw: Any, now_ms: int) -> dict[str, Any]:
     ids = {"job": _highest(raw, None, "job_id", 917_000), "instance": _highest(raw, "instances", "instance_id", 34_000)}
     result = {
         "clock": {
-            "start": as_time(clock.get("start"), "clock.start", now_ms),
+            "start": start_ms,
             "speed": as_num(clock.get("speed"), "clock.speed", 1.0),
         },
         "project_id": as_str(raw.get("project_id"), "project_id", DEFAULT_PROJECT),
@@ -138,13 +142,29 @@ def _check_unique(scenario: dict[str, Any]) -> None:
         raise ScenarioError("visualization_jobs: job ids must be unique")
 
 
+#: keys whose string values may be relative times ("yesterday 02:00", "now-90m")
+TIME_KEYS = frozenset({"plan_time", "submit_time", "start_time", "end_time", "create_time"})
+
+
+def bundled(name: str | pathlib.Path) -> pathlib.Path | None:
+    """The bundled scenario file called ``name`` (``default``, ``examples``, ...), if there is one."""
+    if not isinstance(name, str) or not name.isidentifier():
+        return None
+    path = DEFAULT_PATH.parent / f"{name}.json"
+    return path if path.is_file() else None
+
+
+def bundled_names() -> list[str]:
+    return sorted(path.stem for path in DEFAULT_PATH.parent.glob("*.json"))
+
+
 def read_source(source: str | pathlib.Path | dict[str, Any] | None) -> dict[str, Any]:
     """The raw scenario: a dict as given (copied), a JSON/YAML file, or the built-in default."""
     if source is None:
         source = DEFAULT_PATH
     if isinstance(source, dict):
         return copy.deepcopy(source)
-    path = pathlib.Path(source)
+    path = bundled(source) or pathlib.Path(source)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:

@@ -10,8 +10,10 @@ Built for a triggerer holding thousands of waits in one event loop:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import weakref
+from collections.abc import AsyncIterator
 from typing import Any
 
 from airflow_provider_dataarts.api import errors
@@ -72,6 +74,26 @@ async def close_sessions() -> None:
     """Close the running loop's shared sessions (tests and benchmarks; a triggerer keeps them)."""
     for session in _SESSIONS.pop(asyncio.get_running_loop(), {}).values():
         await session.close()
+
+
+_LEASES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, int] = weakref.WeakKeyDictionary()
+
+
+@contextlib.asynccontextmanager
+async def session_lease() -> AsyncIterator[None]:
+    """Hold the loop's shared sessions while a trigger runs; the last one out closes them.
+
+    A triggerer's loop lives long and its triggers overlap, so sessions stay open while any wait is
+    running; short-lived loops (``dag.test()`` runs each trigger in its own) do not leak them.
+    """
+    loop = asyncio.get_running_loop()
+    _LEASES[loop] = _LEASES.get(loop, 0) + 1
+    try:
+        yield
+    finally:
+        _LEASES[loop] -= 1
+        if not _LEASES[loop]:
+            await close_sessions()
 
 
 class DataArtsAsyncHook(DataArtsOperations):

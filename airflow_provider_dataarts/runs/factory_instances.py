@@ -20,6 +20,7 @@ from airflow_provider_dataarts.api import calls
 from airflow_provider_dataarts.api.calls import Steps
 from airflow_provider_dataarts.api.models import FactoryInstance, Phase
 from airflow_provider_dataarts.runs.base import Kind, Observation
+from airflow_provider_dataarts.runs.job_instance import failed_nodes_text
 
 
 def iso(ms: int | None) -> str:
@@ -52,6 +53,13 @@ def collect(watch: Mapping[str, Any]) -> Steps[list[tuple[Mapping[str, Any] | No
         by_plan_time = {instance.plan_time: instance for instance in found}
         pairs.extend((target, by_plan_time.get(target["plan_time"])) for target in targets)
     return pairs
+
+
+def _workspace_of(watch: Mapping[str, Any], instance: FactoryInstance) -> str | None:
+    for target in watch.get("targets") or ():
+        if target["job_name"] == instance.job_name and target["plan_time"] == instance.plan_time:
+            return target.get("workspace") or watch.get("workspace")
+    return watch.get("workspace")
 
 
 def _started(target: Mapping[str, Any] | None, instance: FactoryInstance | None) -> bool:
@@ -98,16 +106,25 @@ def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
         phase = Phase.FAILED
     failed = [instance for instance in instances if instance.phase is Phase.FAILED]
     failure = None
-    if failed:
-        failure = "failed instances: " + ", ".join(
-            f"{item.job_name} planned {iso(item.plan_time)} (instance {item.instance_id}, {item.status})"
-            for item in failed
-        )
+    if failed and phase is Phase.FAILED:
+        parts = []
+        for item in failed:  # the list has no nodes: read each failed instance's detail once, at the end
+            detail = yield from calls.get_job_instance(
+                item.job_name or watch["job_name"], item.instance_id, workspace=_workspace_of(watch, item)
+            )
+            nodes = failed_nodes_text(detail.failed_nodes())
+            described = f"{item.job_name} planned {iso(item.plan_time)} (instance {item.instance_id}, {item.status}"
+            parts.append(described + (f"; {nodes})" if nodes else ")"))
+        failure = "failed instances: " + ", ".join(parts)
     counts: dict[str, int] = {}
     for instance in instances:
         counts[instance.status or "unknown"] = counts.get(instance.status or "unknown", 0) + 1
     status = ", ".join(f"{count} {name}" for name, count in sorted(counts.items())) or "no instances listed yet"
-    summary = {"instances": [summarize(instance) for instance in instances], "expected": len(pairs)}
+    summary = {
+        "job_name": watch["job_name"],
+        "instances": [summarize(instance) for instance in instances],
+        "expected": len(pairs),
+    }
     return Observation(started, phase, status, summary, failure)
 
 

@@ -88,6 +88,14 @@ class DataArtsRunTrigger(BaseTrigger):
         )
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
+        from airflow_provider_dataarts.hooks.dataarts_async import session_lease
+
+        async with session_lease():
+            async for event in self._poll():
+                yield event
+                return
+
+    async def _poll(self) -> AsyncIterator[TriggerEvent]:
         from airflow_provider_dataarts.api.errors import DataArtsThrottledError
         from airflow_provider_dataarts.runs import kind_named
         from airflow_provider_dataarts.runs.base import Limits, judge

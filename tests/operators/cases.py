@@ -72,7 +72,7 @@ def _modelarts(emulator: Any, succeed: bool, kwargs: dict[str, Any]) -> Any:
 
 CASES = [
     Case("restart_instance", _v1, "dlf.restart", "dlf.stop", "failed nodes: load", lag=3),
-    Case("retry_instances", _v2, "factory.retry", "dlf.stop", "failed instances: nightly_sales", lag=3),
+    Case("retry_instances", _v2, "factory.retry", "dlf.stop", "failed nodes: load (fail, log obs://", lag=3),
     Case("rerun_quality", _quality, "quality.rerun", None, "alarmed rules: sub-rule 12", lag=3),
     Case("restart_visualization", _modelarts, "modelarts.restart", "modelarts.stop", "5 SUBMIT_FAILED", lag=3),
 ]
