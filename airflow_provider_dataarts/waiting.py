@@ -84,6 +84,7 @@ def outcome(event: Mapping[str, Any], *, acted: bool, fail_on_alarm: bool, log: 
         "acted": acted,
         "status": observation.get("status"),
         **(observation.get("summary") or {}),
+        "seen": event.get("seen", []),
     }
     if status == SUCCESS or (status == ALARMING and not fail_on_alarm):
         log.info("%s", event["message"])
@@ -295,21 +296,18 @@ class ActThenWaitOperator(BaseOperator):
         self, watch: dict[str, Any], limits: Any, *, once: bool = False, until_started: bool = False
     ) -> dict[str, Any] | None:
         """Poll in the worker until an event, just once (before deferring), or until the run has started."""
-        from airflow_provider_dataarts.api.errors import DataArtsThrottledError
-        from airflow_provider_dataarts.runs.base import judge
+        from airflow_provider_dataarts.runs.base import PollTracker
 
-        errors_in_a_row, last = 0, None
+        tracker = PollTracker()
         while True:
             try:
-                outcome = last = self.hook.run(self.kind.observe(watch))
-                errors_in_a_row = 0
+                outcome = self.hook.run(self.kind.observe(watch))
             except Exception as error:
                 outcome = error
-                errors_in_a_row += 0 if isinstance(error, DataArtsThrottledError) else 1
                 self.log.warning("%s: poll failed: %s", self.kind.describe(watch), error)
-            if until_started and last is not None and last.started:
+            verdict = tracker.verdict(self.kind, watch, outcome, limits)
+            if until_started and tracker.last is not None and tracker.last.started:
                 return None
-            verdict = judge(self.kind, watch, outcome, limits, errors_in_a_row, last)
             if verdict.event is not None or once:
                 return verdict.event
             time.sleep(verdict.sleep)

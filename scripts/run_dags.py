@@ -109,6 +109,8 @@ def describe(result: dict[str, Any]) -> list[str]:
             acted = "acted" if value.get("acted") else "attached"
             detail = f"{value['kind']} {what}: {acted}, outcome {value.get('outcome', 'not awaited')}"
             detail += f", status {value.get('status')}" if value.get("status") else ""
+            if value.get("seen"):
+                detail += "; saw " + " -> ".join(value["seen"])
             if value.get("nodes"):
                 detail += " [" + ", ".join(f"{n['node_name']}={n['status']}" for n in value["nodes"]) + "]"
             if value.get("instances"):
@@ -126,7 +128,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dag_ids", nargs="+")
     parser.add_argument("--scenario", default="examples", help="bundled scenario name or a file path")
-    parser.add_argument("--speed", type=float, default=120.0, help="virtual seconds per real second")
+    parser.add_argument("--speed", type=float, default=20.0, help="virtual seconds per real second")
     parser.add_argument("--expect", default="success", help="the DAG run state every DAG must end in")
     parser.add_argument("--conf", default="{}", help="JSON run conf for every DAG")
     parser.add_argument("--json", help="write the results to this file")

@@ -161,3 +161,36 @@ def judge(
         )
     wake = min(limits.deadline, limits.start_deadline or limits.deadline) if not started else limits.deadline
     return Verdict(None, sleep=max(0.0, min(limits.poll_interval, wake - now)))
+
+
+class PollTracker:
+    """What one wait has seen so far: consecutive transient errors, the last look, the status path.
+
+    The worker loop, the sensors and the trigger loop feed every poll outcome to :meth:`verdict`,
+    so they count errors the same way and their events carry the same ``seen`` path, e.g.
+    ``["fail (before the action)", "waiting", "running", "success"]``.
+    """
+
+    MAX_SEEN = 20
+
+    def __init__(self) -> None:
+        self.errors_in_a_row = 0
+        self.last: Observation | None = None
+        self.seen: list[str] = []
+
+    def verdict(
+        self, kind: Kind, watch: Mapping[str, Any], outcome: Observation | BaseException, limits: Limits
+    ) -> Verdict:
+        if isinstance(outcome, BaseException):
+            if not isinstance(outcome, errors.DataArtsThrottledError):
+                self.errors_in_a_row += 1
+        else:
+            self.errors_in_a_row = 0
+            self.last = outcome
+            label = outcome.status if outcome.started else f"{outcome.status} (before the action)"
+            if not self.seen or self.seen[-1] != label:
+                self.seen = [*self.seen, label][-self.MAX_SEEN :]
+        verdict = judge(kind, watch, outcome, limits, self.errors_in_a_row, self.last)
+        if verdict.event is not None:
+            verdict.event["seen"] = list(self.seen)
+        return verdict

@@ -96,25 +96,21 @@ class DataArtsRunTrigger(BaseTrigger):
                 return
 
     async def _poll(self) -> AsyncIterator[TriggerEvent]:
-        from airflow_provider_dataarts.api.errors import DataArtsThrottledError
         from airflow_provider_dataarts.runs import kind_named
-        from airflow_provider_dataarts.runs.base import Limits, judge
+        from airflow_provider_dataarts.runs.base import Limits, PollTracker
 
         kind = kind_named(self.kind_name)
         limits = Limits(self.deadline, self.poll_interval, self.start_deadline)
-        hook = self.hook()
-        errors_in_a_row, last = 0, None
+        hook, tracker = self.hook(), PollTracker()
         while True:
             try:
-                outcome = last = await hook.run(kind.observe(self.watch))
-                errors_in_a_row = 0
+                outcome = await hook.run(kind.observe(self.watch))
             except asyncio.CancelledError:
                 raise
             except Exception as error:
                 outcome = error
-                errors_in_a_row += 0 if isinstance(error, DataArtsThrottledError) else 1
                 log.warning("%s: poll failed: %s", kind.describe(self.watch), error)
-            verdict = judge(kind, self.watch, outcome, limits, errors_in_a_row, last)
+            verdict = tracker.verdict(kind, self.watch, outcome, limits)
             if verdict.event is not None:
                 self._fired = True
                 yield TriggerEvent(verdict.event)

@@ -24,6 +24,8 @@ def run_dags(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, d
         [
             sys.executable,
             str(ROOT / "scripts" / "run_dags.py"),
+            "--speed",
+            "120",
             "--json",
             str(output),
             "--home",
