@@ -13,7 +13,7 @@ import hmac
 import re
 import time
 from collections.abc import Iterable, Mapping
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 ALGORITHM = "SDK-HMAC-SHA256"
 HEADER_DATE = "X-Sdk-Date"
@@ -28,13 +28,16 @@ QueryParams = Mapping[str, QueryValue] | Iterable[tuple[str, QueryValue]]
 
 # Characters ``quote(s, safe="~")`` leaves alone: a string made only of them needs no quoting.
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.\-~]*")
+_UNRESERVED_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+# Each UTF-8 byte as it appears once encoded: itself if unreserved, else %XX (upper-case hex).
+_BYTE_TEXT = [chr(byte) if byte in _UNRESERVED_BYTES else f"%{byte:02X}" for byte in range(256)]
 
 
 def percent_encode(text: str) -> str:
-    """Encode like the SDK's ``quote(s, safe='~')``: only unreserved characters stay as they are."""
+    """Encode exactly like the SDK's ``quote(s, safe='~')``: only unreserved characters stay as they are."""
     if _UNRESERVED.fullmatch(text):
         return text
-    return quote(text, safe="~")
+    return "".join([_BYTE_TEXT[byte] for byte in text.encode("utf-8")])
 
 
 def canonical_uri(path: str) -> str:
@@ -43,9 +46,10 @@ def canonical_uri(path: str) -> str:
     The SDK decodes the whole path before splitting it on ``/``, so an encoded ``/`` inside a job name
     becomes a segment boundary here; the gateway does the same. A trailing ``/`` is always present.
     """
-    if _UNRESERVED.fullmatch(path.replace("/", "")):
-        return path if path.endswith("/") else path + "/"
-    uri = "/".join(percent_encode(part) for part in unquote(path).split("/"))
+    if "%" not in path:  # nothing to decode: each segment is encoded as it stands
+        uri = path if _UNRESERVED.fullmatch(path.replace("/", "")) else "/".join(map(percent_encode, path.split("/")))
+        return uri if uri.endswith("/") else uri + "/"
+    uri = "/".join([percent_encode(part) for part in unquote(path).split("/")])
     return uri if uri.endswith("/") else uri + "/"
 
 
@@ -129,7 +133,7 @@ def string_to_sign(
 
 def signature(secret_key: str, to_sign: str) -> str:
     """Hex HMAC-SHA256 of the string to sign with the secret key (no key derivation)."""
-    return hmac.new(secret_key.encode("utf-8"), to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(secret_key.encode("utf-8"), to_sign.encode("utf-8"), "sha256").hex()
 
 
 def authorization(
