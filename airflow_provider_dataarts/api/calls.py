@@ -218,14 +218,18 @@ def find_quality_instance(
     max_pages: int = 20,
 ) -> Steps[QualityInstance | None]:
     """Find one quality instance by id (the API has no single-instance call): page until found."""
+    wanted = str(instance_id)
+    query = {"task_type": task_type, "start_time": start_time, "limit": 100}
     for number in range(max_pages):
-        page = yield from list_quality_instances(
-            task_type=task_type, start_time=start_time, limit=100, offset=number * 100, workspace=workspace
-        )
-        for instance in page.items:
-            if instance.id == str(instance_id):
-                return instance
-        if len(page.items) < 100 or (number + 1) * 100 >= page.total:
+        call = Call(api.QUALITY_LIST_INSTANCES, query={**query, "offset": number * 100}, workspace=workspace)
+        response = yield from _single(call)
+        data = response.json() or {}
+        items = data.get("resources") or []
+        # Only the match is parsed: a busy triggerer scans many 100-item pages.
+        for item in items:
+            if str(item.get("id")) == wanted:
+                return QualityInstance.from_api(item)
+        if len(items) < 100 or (number + 1) * 100 >= int(data.get("count") or 0):
             return None
     return None
 

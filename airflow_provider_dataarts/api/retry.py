@@ -9,6 +9,7 @@ instead of acting twice. Both hooks hand :meth:`RetryPolicy.tenacity_kwargs` to 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import random
 from typing import Any
@@ -54,31 +55,49 @@ class RetryPolicy:
         ceiling = min(self.max_delay, self.delay * 2 ** (attempt - 1))
         return random.uniform(ceiling / 2, ceiling)
 
+    def first_failure(self, error: BaseException, endpoint: Endpoint) -> float | None:
+        """After a failed first attempt: None if it must not be sent again, else the seconds to wait.
+
+        The first attempt runs without tenacity (the common case needs no retry machinery); the
+        re-sends then run under ``tenacity_kwargs``.
+        """
+        if self.limit < 1 or not self.is_retryable(error, endpoint):
+            return None
+        delay = self.wait_seconds(1, error)
+        log.warning("%s: attempt 1 failed (%s); retrying in %.1fs", endpoint.name, error, delay)
+        return delay
+
     def tenacity_kwargs(self, endpoint: Endpoint) -> dict[str, Any]:
-        """``stop`` / ``retry`` / ``wait`` for ``tenacity.Retrying`` or ``AsyncRetrying``."""
-        import tenacity
+        """``stop`` / ``retry`` / ``wait`` for the re-sends under ``tenacity.Retrying`` or ``AsyncRetrying``
+        (attempts numbered from 2; built once per policy and endpoint)."""
+        return _tenacity_kwargs(self, endpoint)
 
-        def retry(state: tenacity.RetryCallState) -> bool:
-            outcome = state.outcome
-            return bool(outcome and outcome.failed and self.is_retryable(outcome.exception(), endpoint))
 
-        def wait(state: tenacity.RetryCallState) -> float:
-            return self.wait_seconds(state.attempt_number, state.outcome.exception() if state.outcome else None)
+@functools.lru_cache(maxsize=512)
+def _tenacity_kwargs(policy: RetryPolicy, endpoint: Endpoint) -> dict[str, Any]:
+    import tenacity
 
-        def before_sleep(state: tenacity.RetryCallState) -> None:
-            error = state.outcome.exception() if state.outcome else None
-            log.warning(
-                "%s: attempt %d failed (%s); retrying in %.1fs",
-                endpoint.name,
-                state.attempt_number,
-                error.__class__.__name__ if error else "?",
-                state.next_action.sleep if state.next_action else 0.0,
-            )
+    def retry(state: tenacity.RetryCallState) -> bool:
+        outcome = state.outcome
+        return bool(outcome and outcome.failed and policy.is_retryable(outcome.exception(), endpoint))
 
-        return {
-            "stop": tenacity.stop_after_attempt(self.limit + 1),
-            "retry": retry,
-            "wait": wait,
-            "before_sleep": before_sleep,
-            "reraise": True,
-        }
+    def wait(state: tenacity.RetryCallState) -> float:
+        return policy.wait_seconds(state.attempt_number + 1, state.outcome.exception() if state.outcome else None)
+
+    def before_sleep(state: tenacity.RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        log.warning(
+            "%s: attempt %d failed (%s); retrying in %.1fs",
+            endpoint.name,
+            state.attempt_number + 1,
+            error if error else "?",
+            state.next_action.sleep if state.next_action else 0.0,
+        )
+
+    return {
+        "stop": tenacity.stop_after_attempt(policy.limit),
+        "retry": retry,
+        "wait": wait,
+        "before_sleep": before_sleep,
+        "reraise": True,
+    }

@@ -7,9 +7,11 @@ decided here.
 
 from __future__ import annotations
 
+import functools
 import os
 import ssl
 from typing import Any
+from urllib.parse import urlsplit
 
 from airflow_provider_dataarts.api import errors
 from airflow_provider_dataarts.api.catalogue import Service
@@ -62,6 +64,20 @@ def ssl_context(verify: bool | str) -> ssl.SSLContext | bool:
         raise errors.DataArtsConfigError(
             f"Cannot load the CA bundle {bundle!r} (connection extra 'verify'): {error}"
         ) from None
+
+
+@functools.lru_cache(maxsize=256)
+def proxy_for(base_url: str) -> str | None:
+    """The proxy for an endpoint from the standard variables (``HTTPS_PROXY``, ``HTTP_PROXY``,
+    ``NO_PROXY``), as requests reads them. Resolved once per endpoint: aiohttp's own ``trust_env``
+    looks them up in a worker thread on every request, which costs a triggerer dearly."""
+    from urllib.request import getproxies, proxy_bypass_environment
+
+    parts = urlsplit(base_url)
+    proxies = getproxies()
+    if not parts.hostname or proxy_bypass_environment(parts.hostname, proxies):
+        return None
+    return proxies.get(parts.scheme)
 
 
 def transport_error(

@@ -119,7 +119,15 @@ class DataArtsHook(BaseHook, DataArtsOperations):
         """Send one call with the retry policy (tenacity)."""
         import tenacity
 
-        for attempt in tenacity.Retrying(sleep=time.sleep, **self.retry_policy.tenacity_kwargs(call.endpoint)):
+        policy = self.retry_policy
+        try:
+            return self._send(call)
+        except errors.DataArtsError as error:
+            delay = policy.first_failure(error, call.endpoint)
+            if delay is None:
+                raise
+        time.sleep(delay)
+        for attempt in tenacity.Retrying(sleep=time.sleep, **policy.tenacity_kwargs(call.endpoint)):
             with attempt:
                 return self._send(call)
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover

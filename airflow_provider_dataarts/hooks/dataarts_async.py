@@ -36,6 +36,24 @@ _SETTINGS_IN_FLIGHT: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[_
     weakref.WeakKeyDictionary()
 )
 _SESSIONS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] = weakref.WeakKeyDictionary()
+#: seconds an answer to a read is shared with identical reads (many waits poll the same list page)
+COALESCE_SECONDS = 1.0
+_RECENT: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, tuple[float, asyncio.Future]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _read_key(settings: ConnectionSettings, call: Call) -> tuple:
+    """Reads are the same request when credential, endpoint, arguments and workspace match."""
+    return (
+        settings.credentials.cache_key,
+        settings.endpoint(call.endpoint.service),
+        settings.project_id,
+        call.endpoint.name,
+        repr(sorted(call.path_params.items())),
+        repr(sorted(call.query.items())),
+        call.workspace or settings.workspace,
+    )
 
 
 async def _connection(conn_id: str) -> Any:
@@ -66,7 +84,7 @@ def session_for(verify: bool | str) -> Any:
     session = sessions.get(key)
     if session is None or session.closed:
         connector = aiohttp.TCPConnector(ssl=_transport.ssl_context(verify), limit=200, ttl_dns_cache=300)
-        session = sessions[key] = aiohttp.ClientSession(connector=connector, trust_env=True)
+        session = sessions[key] = aiohttp.ClientSession(connector=connector)  # proxies: see _transport.proxy_for
     return session
 
 
@@ -162,11 +180,41 @@ class DataArtsAsyncHook(DataArtsOperations):
             return done.value
 
     async def call(self, call: Call) -> ApiResponse:
-        """Send one call with the retry policy (tenacity)."""
+        """Send one call; identical reads in flight (or answered in the last second) share one request."""
+        settings = await self.settings()
+        if not call.endpoint.idempotent:
+            return await self._call_with_retries(settings, call)
+        loop = asyncio.get_running_loop()
+        shared = _RECENT.setdefault(loop, {})
+        key = _read_key(settings, call)
+        now = loop.time()
+        entry = shared.get(key)
+        if entry is not None and (not entry[1].done() or entry[0] > now):
+            return await asyncio.shield(entry[1])
+        if len(shared) > 2000:  # forget answers that are no longer fresh
+            for stale in [k for k, (expires, future) in shared.items() if future.done() and expires <= now]:
+                del shared[stale]
+        future = asyncio.ensure_future(self._call_with_retries(settings, call))
+        shared[key] = (now + COALESCE_SECONDS, future)
+        try:
+            return await asyncio.shield(future)
+        except Exception:
+            if shared.get(key, (0.0, None))[1] is future:
+                del shared[key]  # errors are not shared with later callers
+            raise
+
+    async def _call_with_retries(self, settings: ConnectionSettings, call: Call) -> ApiResponse:
+        """Send one call with the retry policy: a plain first attempt, re-sends under tenacity."""
         import tenacity
 
-        settings = await self.settings()
         policy = RetryPolicy(limit=settings.retry_limit, delay=settings.retry_delay)
+        try:
+            return await self._send(settings, call)
+        except errors.DataArtsError as error:
+            delay = policy.first_failure(error, call.endpoint)
+            if delay is None:
+                raise
+        await asyncio.sleep(delay)
         async for attempt in tenacity.AsyncRetrying(sleep=asyncio.sleep, **policy.tenacity_kwargs(call.endpoint)):
             with attempt:
                 return await self._send(settings, call)
@@ -204,6 +252,7 @@ class DataArtsAsyncHook(DataArtsOperations):
                 data=request.body,
                 timeout=timeout,
                 allow_redirects=False,
+                proxy=_transport.proxy_for(settings.endpoint(call.endpoint.service)),
             ) as raw:
                 response = ApiResponse(raw.status, {k.lower(): v for k, v in raw.headers.items()}, await raw.read())
         except (aiohttp.ClientSSLError, aiohttp.ClientConnectorCertificateError) as error:

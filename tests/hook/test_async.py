@@ -52,12 +52,31 @@ def test_many_hooks_in_one_loop_share_one_session_and_one_connection_read(emulat
     async def scenario():
         hooks = [DataArtsAsyncHook() for _ in range(50)]
         await asyncio.gather(*(hook.get_job_instance("nightly_sales", 34765) for hook in hooks))
+        distinct = [("nightly_sales", 34764), ("nightly_sales", 34766), ("daily report café", 34771)]
+        await asyncio.gather(*(hook.get_job_instance(*target) for hook, target in zip(hooks, distinct)))
         loop_sessions = dataarts_async._SESSIONS[asyncio.get_running_loop()]
         return len(loop_sessions)
 
     assert run(scenario) == 1
     assert len(reads) == 1
-    assert len(routes(emulator, "dlf.show")) == 50
+    paths = [entry["path"].rsplit("/", 1)[-1] for entry in routes(emulator, "dlf.show")]
+    assert sorted(paths) == ["34764", "34765", "34766", "34771"]  # 50 identical reads went out once
+
+
+def test_identical_reads_are_shared_only_briefly_and_actions_never(emulator, monkeypatch) -> None:
+    set_connection(monkeypatch, emulator)
+    monkeypatch.setattr(dataarts_async, "COALESCE_SECONDS", 0.05)
+
+    async def scenario():
+        hook = DataArtsAsyncHook()
+        await hook.get_visualization_job("10")
+        await asyncio.sleep(0.1)  # past the sharing window: a fresh answer
+        await hook.get_visualization_job("10")
+        await asyncio.gather(*(hook.restart_job_instance("nightly_sales", 34766) for _ in range(2)))
+
+    run(scenario)
+    assert len(routes(emulator, "modelarts.show")) == 2
+    assert len(routes(emulator, "dlf.restart")) == 2
 
 
 def test_async_errors_and_unknown_outcome(emulator, monkeypatch) -> None:
@@ -80,7 +99,7 @@ def test_async_iam_token_single_flight(emulator, monkeypatch) -> None:
 
     async def scenario():
         hooks = [DataArtsAsyncHook() for _ in range(20)]
-        await asyncio.gather(*(hook.get_visualization_job("10") for hook in hooks))
+        await asyncio.gather(*(hook.list_job_instances(limit=1, offset=n) for n, hook in enumerate(hooks)))
         emulator.admin.expire_tokens()
         await hooks[0].get_visualization_job("10")
 
@@ -94,8 +113,8 @@ def test_throttled_calls_share_the_budget_and_recover(emulator, monkeypatch) -> 
 
     async def scenario():
         hooks = [DataArtsAsyncHook() for _ in range(20)]
-        return await asyncio.gather(*(hook.get_visualization_job("10") for hook in hooks))
+        return await asyncio.gather(*(hook.list_job_instances(limit=1, offset=n) for n, hook in enumerate(hooks)))
 
-    assert all(job.status == 12 for job in run(scenario))
-    statuses = [entry["status"] for entry in routes(emulator, "modelarts.show")]
+    assert all(page.total > 0 for page in run(scenario))
+    statuses = [entry["status"] for entry in routes(emulator, "dlf.list")]
     assert statuses.count(200) == 20 and statuses.count(429) < 20
