@@ -198,6 +198,7 @@ class ActThenWaitOperator(BaseOperator):
 
     def execute(self, context: Any) -> Any:
         self.validate_arguments(rendered=True)
+        context["ti"].xcom_push(key=LINK_XCOM_KEY, value={})  # the console link finds no target until we act
         watch, start_deadline, acted = self._start(context)
         self._watch = watch
         context["ti"].xcom_push(key=LINK_XCOM_KEY, value=self._link_payload(watch))

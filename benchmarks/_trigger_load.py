@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import pin  # noqa: E402
+from benchmarks._common import pin
 
 POLLS = 0
 

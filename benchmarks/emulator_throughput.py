@@ -17,6 +17,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import hmac
+import json
 import os
 import subprocess
 import sys
@@ -122,6 +123,12 @@ def main() -> int:
     print(f"throughput: {rps:,.0f} requests/s")
     capacity = 1 / per_request if per_request else float("inf")
     print(f"emulator CPU: {cpu_used:.2f} s = {per_request * 1e6:.0f} us/request (one-core capacity ~{capacity:,.0f}/s)")
+    result = {
+        "benchmark": "emulator_throughput",
+        "requests_per_s": round(rps),
+        "cpu_us_per_request": round(per_request * 1e6),
+    }
+    print("RESULT " + json.dumps(result))
     if other:
         print("error: some responses were not 200", file=sys.stderr)
         return 1

@@ -19,16 +19,20 @@ os.environ.setdefault("no_proxy", "127.0.0.1,localhost")
 
 import pytest  # noqa: E402
 
+pytest_plugins = ["tests.secret_scan"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Tokens and connection settings are cached per process; each test starts without them."""
     from airflow_provider_dataarts.api.iam import TOKENS
     from airflow_provider_dataarts.hooks import dataarts_async
+    from tests.secret_scan import remember_tokens
 
     TOKENS.clear()
     dataarts_async._SETTINGS.clear()
     yield
+    remember_tokens()
     TOKENS.clear()
     dataarts_async._SETTINGS.clear()
 

@@ -1,10 +1,12 @@
-"""A request budget shared by every trigger in a triggerer, per credential and per API.
+"""A request budget shared by every trigger in a triggerer, per credential and per service endpoint.
 
-Huawei's gateway limits each user per API (of the order of 40 requests per 10 s). A thousand waits
-polling on their own would trip it and keep tripping it. Instead all async calls of one credential
-to one API take turns through one :class:`RequestBudget`: unlimited (or the connection's
-``rate_limit``) until the first 429, then the rate halves and pauses for ``Retry-After``, and creeps
-back up while calls succeed (additive increase, multiplicative decrease).
+Huawei's gateway limits each user (of the order of 40 requests per 10 s for DataArts APIs). A
+thousand waits polling on their own would trip it and keep tripping it. Instead all async calls of
+one credential to one service endpoint take turns through one :class:`RequestBudget`. Like TCP, it
+starts slowly and doubles every second while calls succeed (up to the connection's ``rate_limit``, or
+no limit at all); at the first 429 it pauses for ``Retry-After``, drops to a little under what the
+gateway let through over the last window, and from then on creeps back up (additive increase,
+multiplicative decrease).
 """
 
 from __future__ import annotations
@@ -14,8 +16,15 @@ import collections
 import time
 import weakref
 
+#: requests per second a budget starts at: a triggerer restarting with a thousand waits must not
+#: fire them all at once; each success adds one (doubling every second) until the first 429
+START_RATE = 10.0
+#: past this rate with no 429 ever seen, the budget stops pacing altogether
+UNLIMITED_ABOVE = 1000
 #: the budget never drops below this many requests per second
 MIN_RATE = 0.1
+#: on a 429 the rate drops to this share of what got through (one flow: no need to halve)
+DECREASE = 0.8
 #: requests per second added back after each success while recovering
 RECOVERY_STEP = 0.02
 #: the window over which the rate that got through is measured when a 429 arrives
@@ -29,7 +38,8 @@ class RequestBudget:
 
     def __init__(self, ceiling: float | None = None) -> None:
         self.ceiling = ceiling
-        self.rate: float | None = ceiling  # None = unlimited
+        self.rate: float | None = START_RATE if ceiling is None else min(ceiling, START_RATE)  # None = unlimited
+        self.slow_start = True
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._last_cut = float("-inf")
@@ -54,45 +64,56 @@ class RequestBudget:
             break
 
     def _accepted_rate(self, now: float) -> float:
-        """Calls per second that got through lately (a burst counts over at least one second)."""
+        """Calls per second the gateway let through over the last window.
+
+        Gateways count calls per window (40 per 10 s): a burst of 40 in a second is what they allow per
+        window, not a rate of 40/s, so the count is spread over the whole window.
+        """
         succeeded = self._succeeded
         while succeeded and succeeded[0] < now - WINDOW:
             succeeded.popleft()
-        if not succeeded:
-            return MIN_RATE
-        return len(succeeded) / max(1.0, now - succeeded[0])
+        return max(MIN_RATE, len(succeeded) / WINDOW)
 
     def throttled(self, retry_after: float | None) -> None:
-        """A 429 came back: pause every caller for ``Retry-After``; halve the rate once per burst."""
+        """A 429 came back: pause every caller for ``Retry-After``; cut the rate once per burst."""
         now = time.monotonic()
         self.throttled_count += 1
+        self.slow_start = False
+        if self.rate is None:
+            self.rate = float(UNLIMITED_ABOVE)
         if now - self._last_cut >= CUT_INTERVAL:
             accepted = self._accepted_rate(now)
             current = accepted if self.rate is None else min(self.rate, accepted)
-            self.rate = max(MIN_RATE, current / 2)
+            self.rate = max(MIN_RATE, current * DECREASE)
             self._last_cut = now
         self._paused_until = max(self._paused_until, now + (retry_after if retry_after is not None else 1.0))
         self._next_slot = max(self._next_slot, self._paused_until)
 
     def succeeded(self) -> None:
-        """A call went through: recover the rate a little."""
+        """A call went through: speed up (fast until the first 429, gently after it)."""
         self._succeeded.append(time.monotonic())
         if self.rate is None:
             return
-        self.rate += RECOVERY_STEP
+        self.rate += 1.0 if self.slow_start else RECOVERY_STEP
         if self.ceiling is not None:
             self.rate = min(self.rate, self.ceiling)
+        elif self.rate > UNLIMITED_ABOVE:
+            self.rate = None  # no limit in sight
 
 
-_BUDGETS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, str, str], RequestBudget]] = (
+_BUDGETS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, str], RequestBudget]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def budget_for(credential: str, host: str, api: str, ceiling: float | None) -> RequestBudget:
-    """The budget of ``credential`` calling ``api`` on ``host`` in the running event loop."""
+def budget_for(credential: str, host: str, ceiling: float | None) -> RequestBudget:
+    """The budget of ``credential`` on the service endpoint ``host``, in the running event loop.
+
+    The gateway counts a user's calls per service endpoint, so all calls of one credential to one
+    endpoint take turns through one budget; another endpoint (another service) has its own.
+    """
     budgets = _BUDGETS.setdefault(asyncio.get_running_loop(), {})
-    key = (credential, host, api)
+    key = (credential, host)
     budget = budgets.get(key)
     if budget is None:
         budget = budgets[key] = RequestBudget(ceiling)

@@ -88,10 +88,14 @@ class DataArtsHook(BaseHook, DataArtsOperations):
         """One pooled ``requests.Session``; it honours the standard proxy variables (trust_env)."""
         import requests
 
-        session = requests.Session()
+        return requests.Session()
+
+    @cached_property
+    def verify(self) -> bool | str:
+        """What requests verifies against. Passed on every request: a session's own ``verify`` loses to
+        ``REQUESTS_CA_BUNDLE`` in the environment, which would silently override the connection's CA bundle."""
         verify = self.settings.verify
-        session.verify = verify if verify is False else _transport.ca_bundle(verify)
-        return session
+        return verify if verify is False else (_transport.ca_bundle(verify) or True)
 
     def close(self) -> None:
         """Close pooled connections (the hook stays usable: a new session opens on the next call)."""
@@ -158,6 +162,7 @@ class DataArtsHook(BaseHook, DataArtsOperations):
                 data=request.body,
                 timeout=(settings.connect_timeout, settings.read_timeout),
                 allow_redirects=False,
+                verify=self.verify,
             )
         except requests.exceptions.SSLError as error:
             raise _transport.transport_error(request, settings, _reason(error), sent=False, tls=True) from None

@@ -239,7 +239,7 @@ class DataArtsAsyncHook(DataArtsOperations):
         if self._builder is None or self._builder.settings is not settings:
             self._builder = RequestBuilder(settings)
         request = self._builder.build(call, token=token)
-        budget = budget_for(settings.credentials.cache_key, request.host, call.endpoint.name, settings.rate_limit)
+        budget = budget_for(settings.credentials.cache_key, request.host, settings.rate_limit)
         await budget.acquire()
         timeout = aiohttp.ClientTimeout(
             total=None, sock_connect=settings.connect_timeout, sock_read=settings.read_timeout

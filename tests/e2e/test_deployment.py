@@ -49,6 +49,8 @@ class Deployment:
             )
 
     def stop(self) -> None:
+        from tests.secret_scan import scan_text
+
         for process in self.processes.values():
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
@@ -59,6 +61,10 @@ class Deployment:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
+        for name in COMPONENTS:
+            scan_text(self.log(name))
+        for task_log in self.home.glob("logs/**/*.log"):
+            scan_text(task_log.read_text(errors="replace"))
 
     def log(self, name: str) -> str:
         return (self.home / f"{name}.log").read_text(errors="replace")

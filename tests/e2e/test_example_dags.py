@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.secret_scan import scan_text
+
 pytestmark = pytest.mark.timeout(600)
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(path.stem for path in (ROOT / "example_dags").glob("example_*.py"))
@@ -38,6 +40,7 @@ def run_dags(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, d
         check=False,
     )
     results = json.loads(output.read_text()) if output.exists() else {}
+    scan_text(process.stdout + process.stderr)
     return process, results
 
 

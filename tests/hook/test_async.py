@@ -108,8 +108,11 @@ def test_async_iam_token_single_flight(emulator, monkeypatch) -> None:
 
 
 def test_throttled_calls_share_the_budget_and_recover(emulator, monkeypatch) -> None:
+    from airflow_provider_dataarts.hooks import budget
+
     set_connection(monkeypatch, emulator)
     emulator.admin.rate_limit(10, window=1)
+    monkeypatch.setattr(budget, "WINDOW", 1.0)  # the budget measures over the gateway's window
 
     async def scenario():
         hooks = [DataArtsAsyncHook() for _ in range(20)]

@@ -1,30 +1,45 @@
-"""The per-credential request budget: unlimited until throttled, then halves, pauses and recovers."""
+"""The per-credential request budget: slow start, then pause, cut and recover on 429s."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 
-from airflow_provider_dataarts.hooks.budget import MIN_RATE, RequestBudget, budget_for
+from airflow_provider_dataarts.hooks.budget import START_RATE, UNLIMITED_ABOVE, RequestBudget, budget_for
 
 
-def test_unlimited_until_throttled_then_paused_and_slower() -> None:
-    async def scenario() -> tuple[float, float, float | None]:
+def test_slow_start_doubles_until_unlimited() -> None:
+    async def scenario() -> tuple[float, float | None]:
         budget = RequestBudget()
         started = time.monotonic()
-        for _ in range(50):
+        for _ in range(60):
             await budget.acquire()
-        burst = time.monotonic() - started
+            budget.succeeded()
+        return time.monotonic() - started, budget.rate
+
+    took, rate = asyncio.run(scenario())
+    assert took < 60 / START_RATE / 2  # well faster than the starting pace: it sped up while calls succeeded
+    assert rate is None or rate > START_RATE * 4
+    budget = RequestBudget()
+    for _ in range(UNLIMITED_ABOVE + 10):
+        budget.succeeded()
+    assert budget.rate is None  # no limit in sight: no pacing at all
+
+
+def test_a_429_pauses_for_retry_after_and_cuts_to_what_got_through() -> None:
+    async def scenario() -> tuple[float, float | None]:
+        budget = RequestBudget()
+        for _ in range(40):
+            await budget.acquire()
+            budget.succeeded()
         budget.throttled(retry_after=0.2)
         started = time.monotonic()
         await budget.acquire()
-        paused = time.monotonic() - started
-        return burst, paused, budget.rate
+        return time.monotonic() - started, budget.rate
 
-    burst, paused, rate = asyncio.run(scenario())
-    assert burst < 0.1  # no limit before the first 429
+    paused, rate = asyncio.run(scenario())
     assert paused >= 0.19  # Retry-After honoured
-    assert rate is not None and rate <= MIN_RATE  # nothing got through yet: the floor
+    assert rate is not None and rate <= 40 / 10  # at most what got through per window
 
 
 def test_configured_ceiling_spaces_calls() -> None:
@@ -38,12 +53,10 @@ def test_configured_ceiling_spaces_calls() -> None:
     assert asyncio.run(scenario()) >= 4 / 20 - 0.01
 
 
-def test_one_budget_per_credential_and_api_in_a_loop() -> None:
+def test_one_budget_per_credential_and_endpoint_in_a_loop() -> None:
     async def scenario() -> bool:
-        first = budget_for("cred", "host", "dlf.show", None)
-        return first is budget_for("cred", "host", "dlf.show", None) and first is not budget_for(
-            "cred", "host", "x", None
-        )
+        first = budget_for("cred", "host", None)
+        return first is budget_for("cred", "host", None) and first is not budget_for("cred", "other-host", None)
 
     assert asyncio.run(scenario())
 
