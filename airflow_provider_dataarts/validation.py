@@ -68,6 +68,13 @@ def text(parameter: str, value: Any, *, max_length: int = 256) -> str:
     return value
 
 
+def name_id(parameter: str, value: Any) -> str:
+    """An id that may hold letters (a ModelArts job id): a non-empty string, or a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise InvalidParameterError(parameter, f"expected an id, got {type(value).__name__}")
+    return text(parameter, str(value), max_length=128)
+
+
 def identifier(parameter: str, value: Any) -> str:
     """An id made of digits (given as int or str), as the APIs' numeric ids are."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):

@@ -17,12 +17,12 @@ import dataclasses
 import datetime as dt
 import time
 from collections.abc import Mapping
-from functools import cached_property
 from typing import Any, ClassVar
 
 from airflow.providers.common.compat.sdk import AirflowException, BaseOperator, conf
 
 from airflow_provider_dataarts import validation
+from airflow_provider_dataarts.task_mixin import DataArtsTaskMixin
 
 STATE_KEY = "dataarts_run"
 LINK_XCOM_KEY = "dataarts_target"
@@ -94,7 +94,7 @@ def outcome(event: Mapping[str, Any], *, acted: bool, fail_on_alarm: bool, log: 
     raise DataArtsRunFailedError(event["message"])
 
 
-class ActThenWaitOperator(BaseOperator):
+class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
     """Base of the operators: subclasses say how to snapshot, act and name their run.
 
     :param dataarts_conn_id: the ``huaweicloud_dataarts`` connection. (templated)
@@ -148,18 +148,6 @@ class ActThenWaitOperator(BaseOperator):
 
     # --- what subclasses provide -------------------------------------------------------------------
 
-    def validate_arguments(self, rendered: bool) -> None:
-        """Check arguments at DAG parse time (literal values) and again after rendering (all)."""
-        for name in ("workspace", "project_id"):
-            self.checked(name, validation.token, rendered=rendered)
-
-    def checked(self, name: str, check: Any, *args: Any, rendered: bool) -> Any:
-        """``check(name, value, *args)`` unless the value is None or (before rendering) a template."""
-        value = getattr(self, name)
-        if value is None or (not rendered and validation.is_unresolved(value)):
-            return value
-        return check(name, value, *args)
-
     def identity(self) -> dict[str, Any]:
         """Watch keys an event must match to belong to this task's run."""
         raise NotImplementedError
@@ -181,20 +169,6 @@ class ActThenWaitOperator(BaseOperator):
         return {}
 
     # --- the core ----------------------------------------------------------------------------------
-
-    @cached_property
-    def hook(self) -> Any:
-        from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
-
-        return DataArtsHook(
-            self.dataarts_conn_id, region=self.region, project_id=self.project_id, workspace=self.workspace
-        )
-
-    @cached_property
-    def kind(self) -> Any:
-        from airflow_provider_dataarts.runs import kind_named
-
-        return kind_named(self.kind_name)
 
     def execute(self, context: Any) -> Any:
         self.validate_arguments(rendered=True)

@@ -35,7 +35,7 @@ class ModelArtsRestartVisualizationOperator(ActThenWaitOperator):
 
     def validate_arguments(self, rendered: bool) -> None:
         super().validate_arguments(rendered)
-        self.checked("job_id", lambda name, value: validation.text(name, str(value), max_length=128), rendered=rendered)
+        self.checked("job_id", validation.name_id, rendered=rendered)
 
     def identity(self) -> dict[str, Any]:
         return {"job_id": str(self.job_id)}

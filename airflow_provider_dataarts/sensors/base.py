@@ -8,16 +8,16 @@ wait to the same trigger with a wall-clock deadline of ``timeout``.
 from __future__ import annotations
 
 import time
-from functools import cached_property
 from typing import Any, ClassVar
 
 from airflow.providers.common.compat.sdk import AirflowSensorTimeout, BaseSensorOperator, PokeReturnValue
 
 from airflow_provider_dataarts import validation
+from airflow_provider_dataarts.task_mixin import DataArtsTaskMixin
 from airflow_provider_dataarts.waiting import check_event, default_deferrable, outcome
 
 
-class DataArtsRunSensor(BaseSensorOperator):
+class DataArtsRunSensor(DataArtsTaskMixin, BaseSensorOperator):
     """Base of the sensors.
 
     :param dataarts_conn_id: the ``huaweicloud_dataarts`` connection. (templated)
@@ -59,31 +59,7 @@ class DataArtsRunSensor(BaseSensorOperator):
     def watch(self) -> dict[str, Any]:
         raise NotImplementedError
 
-    def validate_arguments(self, rendered: bool) -> None:
-        for name in ("workspace", "project_id"):
-            self.checked(name, validation.token, rendered=rendered)
-
-    def checked(self, name: str, check: Any, *args: Any, rendered: bool) -> Any:
-        value = getattr(self, name)
-        if value is None or (not rendered and validation.is_unresolved(value)):
-            return value
-        return check(name, value, *args)
-
     # --- the sensor --------------------------------------------------------------------------------
-
-    @cached_property
-    def hook(self) -> Any:
-        from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
-
-        return DataArtsHook(
-            self.dataarts_conn_id, region=self.region, project_id=self.project_id, workspace=self.workspace
-        )
-
-    @cached_property
-    def kind(self) -> Any:
-        from airflow_provider_dataarts.runs import kind_named
-
-        return kind_named(self.kind_name)
 
     def _event_now(self) -> dict[str, Any] | None:
         """Observe once: the final event if the run has finished, else None (transient errors too)."""
