@@ -33,7 +33,7 @@ CASES = {
             "job_name": "daily report café",
             "retry_location": "errorNode",
             "retry_task_version": "original_version",
-            "begin_time": 1795312800000,
+            "begin_time": 1795305600000,
             "end_time": 1795320000000,
         },
     ),
@@ -91,7 +91,12 @@ def main() -> None:
     from airflow_provider_dataarts.emulator import Emulator
 
     rows, results = [], {}
+    from airflow_provider_dataarts.api.iam import TOKENS
+    from airflow_provider_dataarts.hooks import dataarts_async
+
     for auth in ("aksk", "password"):
+        TOKENS.clear()  # a fresh process's view: no cached token or connection
+        dataarts_async._SETTINGS.clear()
         with Emulator(speed=0) as emulator:
             os.environ["AIRFLOW_CONN_DATAARTS_DEFAULT"] = emulator.connection_json(auth)
             for label, (module, name, arguments) in CASES.items():

@@ -8,6 +8,7 @@ with a message naming the connection field before any request is sent. Secrets a
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
@@ -48,9 +49,9 @@ class Credentials:
     security_token: str | None = dataclasses.field(default=None, repr=False)
     domain: str | None = None
 
-    @property
+    @functools.cached_property
     def cache_key(self) -> str:
-        """A key that tells credentials apart without holding the secret itself."""
+        """A key that tells credentials apart without holding the secret itself (computed once)."""
         digest = hashlib.sha256(f"{self.principal}\0{self.secret}\0{self.domain}".encode()).hexdigest()
         return f"{self.auth_type}:{self.principal}:{digest[:16]}"
 
@@ -76,6 +77,13 @@ class ConnectionSettings:
 
     def endpoint(self, service: Service) -> str:
         """The base URL (no trailing slash) of a service in this region, override first."""
+        return self._endpoints[service]
+
+    @functools.cached_property
+    def _endpoints(self) -> dict[Service, str]:
+        return {service: self._resolve_endpoint(service) for service in Service}
+
+    def _resolve_endpoint(self, service: Service) -> str:
         override = self.endpoint_overrides.get(service)
         if override:
             return override

@@ -44,24 +44,43 @@ class RequestBudget:
         self._paused_until = 0.0
         self._last_cut = float("-inf")
         self._succeeded: collections.deque[float] = collections.deque()
+        self._queue: collections.deque[asyncio.Future] = collections.deque()
+        self._pump: asyncio.Future | None = None
         self.throttled_count = 0
 
     async def acquire(self) -> None:
-        """Wait for this call's turn."""
-        while True:
+        """Wait for this call's turn: callers queue in arrival order and are let through at the rate of
+        the moment (a rate that rises while they wait shortens their wait)."""
+        now = time.monotonic()
+        if not self._queue and now >= self._paused_until and (self.rate is None or now >= self._next_slot):
+            self._next_slot = now + (1.0 / self.rate if self.rate else 0.0)
+            return
+        turn = asyncio.get_running_loop().create_future()
+        self._queue.append(turn)
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.ensure_future(self._let_through())
+        await turn
+
+    async def _let_through(self) -> None:
+        """Release queued callers as the pause and the current rate allow: every wake-up lets through
+        as many as the time since the last release pays for (a token bucket), not one at a time."""
+        while self._queue:
             now = time.monotonic()
             if now < self._paused_until:
-                await asyncio.sleep(self._paused_until - now)
+                await asyncio.sleep(min(self._paused_until - now, 1.0))
                 continue
-            if self.rate is None:
-                break
-            slot = max(now, self._next_slot)
-            self._next_slot = slot + 1.0 / self.rate
-            if slot > now:
-                await asyncio.sleep(slot - now)
-                if time.monotonic() < self._paused_until:
-                    continue  # a 429 arrived while this call waited: wait for the pause as well
-            break
+            if self.rate is not None and now < self._next_slot:
+                await asyncio.sleep(min(self._next_slot - now, 1.0))  # re-read the rate at least every second
+                continue
+            start = max(self._next_slot, now - 1.0)  # idle time buys a burst of at most a second's worth
+            allowed = len(self._queue) if self.rate is None else 1 + int((now - start) * self.rate)
+            released = 0
+            while self._queue and released < allowed:
+                turn = self._queue.popleft()
+                if not turn.done():  # a cancelled caller takes no turn
+                    turn.set_result(None)
+                    released += 1
+            self._next_slot = start + (released / self.rate if self.rate else 0.0)
 
     def _accepted_rate(self, now: float) -> float:
         """Calls per second the gateway let through over the last window.

@@ -181,6 +181,20 @@ class DataArtsAsyncHook(DataArtsOperations):
 
     async def call(self, call: Call) -> ApiResponse:
         """Send one call; identical reads in flight (or answered in the last second) share one request."""
+        try:
+            return await self._call(call)
+        except (errors.DataArtsAuthError, errors.DataArtsConfigError, errors.DataArtsTransportError) as error:
+            if not isinstance(error, errors.DataArtsTransportError) or not error.sent:
+                self.forget_settings()  # a corrected connection is read again at the next poll
+            raise
+
+    def forget_settings(self) -> None:
+        """Drop the cached connection settings of this hook's connection, in this process."""
+        _SETTINGS.pop(self._key, None)
+        self._settings = None
+        self._builder = None
+
+    async def _call(self, call: Call) -> ApiResponse:
         settings = await self.settings()
         if not call.endpoint.idempotent:
             return await self._call_with_retries(settings, call)

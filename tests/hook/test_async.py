@@ -121,3 +121,17 @@ def test_throttled_calls_share_the_budget_and_recover(emulator, monkeypatch) -> 
     assert all(page.total > 0 for page in run(scenario))
     statuses = [entry["status"] for entry in routes(emulator, "dlf.list")]
     assert statuses.count(200) == 20 and statuses.count(429) < 20
+
+
+def test_a_corrected_connection_is_picked_up_after_an_auth_error(emulator, monkeypatch) -> None:
+    wrong = emulator.connection_json().replace("emulator-secret-key", "wrong-secret-key-xx")
+    monkeypatch.setenv("AIRFLOW_CONN_DATAARTS_DEFAULT", wrong)
+
+    async def scenario():
+        hook = DataArtsAsyncHook()
+        with pytest.raises(errors.DataArtsAuthError):
+            await hook.get_visualization_job("10")
+        monkeypatch.setenv("AIRFLOW_CONN_DATAARTS_DEFAULT", emulator.connection_json())  # the user fixes it
+        return await hook.get_visualization_job("10")  # no need to wait for the settings cache to expire
+
+    assert run(scenario).job_id == "10"
