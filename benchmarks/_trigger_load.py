@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import os
 import resource
 import sys
 import time
@@ -46,6 +47,10 @@ def build_ours(triggers: list) -> list:
     from airflow_provider_dataarts.runs import factory_instances, job_instance, quality, visualization  # noqa: F401
 
     count_polls(DataArtsAsyncHook, "run")
+    if os.environ.get("BENCH_START_RATE"):
+        from airflow_provider_dataarts.hooks import budget
+
+        budget.START_RATE = float(os.environ["BENCH_START_RATE"])
     built = []
     for path, kwargs in triggers:
         module, name = path.rsplit(".", 1)
@@ -88,7 +93,14 @@ def main() -> None:
     if job["impl"] == "ours":
         built = build_ours(job["triggers"])
         cpu, wall = time.process_time(), time.monotonic()
-        events = asyncio.run(run_ours(built))
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+
+            with cProfile.Profile() as profile:
+                events = asyncio.run(run_ours(built))
+            profile.dump_stats(os.environ["BENCH_PROFILE"])
+        else:
+            events = asyncio.run(run_ours(built))
     else:
         built = build_anchor(job["count"], job["endpoint"], job["poke_interval"])
         cpu, wall = time.process_time(), time.monotonic()

@@ -14,8 +14,10 @@ that trigger keeps polling; each poll is one HTTP round trip, as ours).
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -52,6 +54,14 @@ def prepare(waits: int, poll_interval: float, emulator: EmulatorProcess, scenari
     return act_on_all(scenario["_targets"], poll_interval, deadline_s=900), env
 
 
+def by_api(log: list[dict]) -> collections.Counter:
+    """Requests per API, ids and names in the path folded away."""
+    return collections.Counter(
+        f"{entry['method']} " + re.sub(r"/(\d+|[0-9a-f]{32}|[^/]*job[^/]*-\d+[^/]*)(?=/|$)", "/{id}", entry["path"])
+        for entry in log
+    )
+
+
 def check_outcomes(targets: list[dict], events: list[dict]) -> int:
     """How many waits ended with the outcome the scenario scripted (success or failure)."""
     right = 0
@@ -65,6 +75,7 @@ def main() -> None:
     parser.add_argument("--waits", type=int, default=1000)
     parser.add_argument("--poll-interval", type=float, default=5.0)
     parser.add_argument("--speed", type=float, default=4.0, help="virtual seconds per real second")
+    parser.add_argument("--ours-only", action="store_true", help="skip the anchor (for quick comparisons)")
     args = parser.parse_args()
     scenario = build(args.waits)
     targets = scenario["_targets"]
@@ -77,9 +88,13 @@ def main() -> None:
         admin.set_speed(args.speed)
         emulator_cpu = emulator.cpu_seconds()
         ours = run_load({"impl": "ours", "triggers": triggers}, env)
-        ours_requests = len(admin.requests())
+        ours_log = admin.requests()
+        ours_requests = len(ours_log)
         ours_emulator_cpu = emulator.cpu_seconds() - emulator_cpu
         project = scenario.get("project_id", "0123456789abcdef0123456789abcdef")
+        if args.ours_only:
+            print(f"ours only: {ours['cpu_s'] / max(1, ours['polls']) * 1000:.2f} ms CPU/poll, {ours['polls']} polls")
+            return
         admin.clear_requests()
         anchor_env = {**env, "AIRFLOW_CONN_HTTP_DEFAULT": emulator.url}
         anchor = run_load(
@@ -127,6 +142,7 @@ def main() -> None:
         f"({ours_per_poll / anchor_per_poll:.2f}x); all outcomes right ({right == len(targets)})"
     )
     print(f"emulator CPU during our waits: {ours_emulator_cpu:.1f} s")
+    print("our requests by API: " + ", ".join(f"{name} {count}" for name, count in by_api(ours_log).most_common()))
     emit(
         {
             "benchmark": "triggerer_scale",

@@ -6,6 +6,7 @@ Shared by both transports, which only turn their own response objects into :clas
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -31,7 +32,15 @@ class ApiResponse:
         return self.headers.get("x-request-id")
 
     def json(self) -> Any:
-        """The JSON body, or None for an empty one (204s and the v2 rerun's empty 200)."""
+        """The JSON body, or None for an empty one (204s and the v2 rerun's empty 200).
+
+        Decoded once: an answer shared by coalesced reads is not decoded again by each reader, who
+        must treat it as read-only.
+        """
+        return self._decoded
+
+    @functools.cached_property
+    def _decoded(self) -> Any:
         if not self.body or not self.body.strip():
             return None
         return json.loads(self.body)

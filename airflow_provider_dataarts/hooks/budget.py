@@ -29,6 +29,8 @@ DECREASE = 0.8
 RECOVERY_STEP = 0.02
 #: the window over which the rate that got through is measured when a 429 arrives
 WINDOW = 10.0
+#: the queue is let through in batches at most this often (fewer event-loop turns than one per call)
+TICK = 0.1
 #: a burst of 429s is one congestion event: the rate is cut at most once per this many seconds
 CUT_INTERVAL = 1.0
 
@@ -52,9 +54,12 @@ class RequestBudget:
         """Wait for this call's turn: callers queue in arrival order and are let through at the rate of
         the moment (a rate that rises while they wait shortens their wait)."""
         now = time.monotonic()
-        if not self._queue and now >= self._paused_until and (self.rate is None or now >= self._next_slot):
-            self._next_slot = now + (1.0 / self.rate if self.rate else 0.0)
-            return
+        if not self._queue and now >= self._paused_until:
+            if self.rate is None:
+                return
+            if self._next_slot - now <= TICK:  # a call may go up to a tick early: no queue for a lone caller
+                self._next_slot = max(self._next_slot, now) + 1.0 / self.rate
+                return
         turn = asyncio.get_running_loop().create_future()
         self._queue.append(turn)
         if self._pump is None or self._pump.done():
@@ -70,7 +75,8 @@ class RequestBudget:
                 await asyncio.sleep(min(self._paused_until - now, 1.0))
                 continue
             if self.rate is not None and now < self._next_slot:
-                await asyncio.sleep(min(self._next_slot - now, 1.0))  # re-read the rate at least every second
+                # at least a tick (then a batch goes through), at most a second (the rate may have risen)
+                await asyncio.sleep(min(max(self._next_slot - now, TICK), 1.0))
                 continue
             start = max(self._next_slot, now - 1.0)  # idle time buys a burst of at most a second's worth
             allowed = len(self._queue) if self.rate is None else 1 + int((now - start) * self.rate)

@@ -71,3 +71,25 @@ def test_a_burst_of_429s_cuts_the_rate_once() -> None:
         budget.throttled(retry_after=0)
     assert after_first is not None and budget.rate == after_first
     assert budget.throttled_count == 11
+
+
+def test_long_trigger_sleeps_end_on_a_shared_tick_and_short_ones_are_exact(monkeypatch) -> None:
+    from airflow_provider_dataarts.triggers import base
+
+    slept: list[float] = []
+
+    async def record(delay: float) -> None:
+        slept.append(delay)
+
+    async def scenario() -> float:
+        monkeypatch.setattr(base.asyncio, "sleep", record)
+        now = asyncio.get_running_loop().time()
+        await base.sleep_on_tick(5.0)
+        await base.sleep_on_tick(0.3)
+        return now
+
+    now = asyncio.run(scenario())
+    wake = now + slept[0]
+    assert 5.0 <= slept[0] <= 5.0 + base.TICK + 1e-3
+    assert abs(wake / base.TICK - round(wake / base.TICK)) < 1e-2  # on the tick grid: triggers wake together
+    assert slept[1] == 0.3
