@@ -17,7 +17,6 @@ import argparse
 import collections
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -55,11 +54,17 @@ def prepare(waits: int, poll_interval: float, emulator: EmulatorProcess, scenari
 
 
 def by_api(log: list[dict]) -> collections.Counter:
-    """Requests per API, ids and names in the path folded away."""
-    return collections.Counter(
-        f"{entry['method']} " + re.sub(r"/(\d+|[0-9a-f]{32}|[^/]*job[^/]*-\d+[^/]*)(?=/|$)", "/{id}", entry["path"])
-        for entry in log
-    )
+    """Requests per API: the project, job names and ids in the path folded into placeholders."""
+    keywords = {"detail", "retry", "restart", "result", "stop"}
+
+    def fold(path: str) -> str:
+        parts = path.split("/")
+        for index in range(3, len(parts)):
+            if parts[index - 1] in ("jobs", "visualization-jobs", "instances") and parts[index] not in keywords:
+                parts[index] = "{name}" if parts[index - 1].endswith("jobs") else "{id}"
+        return "/".join([*parts[:2], "{project}", *parts[3:]])
+
+    return collections.Counter(f"{entry['method']} {fold(entry['path'])}" for entry in log)
 
 
 def check_outcomes(targets: list[dict], events: list[dict]) -> int:
