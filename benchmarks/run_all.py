@@ -1,6 +1,6 @@
 """Run every benchmark, one after another, and print their figures as one table.
 
-    python benchmarks/run_all.py          # about 12 minutes on a 2-core machine
+    python benchmarks/run_all.py          # about 10 minutes on a 2-core machine
 
 Each script also runs on its own (see its docstring) and prints its own detail.
 """
