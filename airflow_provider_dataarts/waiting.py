@@ -112,7 +112,6 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
 
     kind_name: ClassVar[str]
     trigger_name: ClassVar[str]  # class name in airflow_provider_dataarts.triggers.status
-    target_keys: ClassVar[tuple[str, ...]]  # watch keys that must be known before the run can be observed
     template_fields: tuple[str, ...] = ("dataarts_conn_id", "workspace", "project_id", "region")
     ui_color = "#fde8e7"
 
@@ -159,10 +158,6 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
     def act(self, hook: Any, watch: dict[str, Any]) -> dict[str, Any]:
         """Send the action; return the watch to wait on."""
         raise NotImplementedError
-
-    def after_unknown_outcome(self, hook: Any, watch: dict[str, Any], error: Exception) -> dict[str, Any]:
-        """The action got no answer: by default wait on the baseline to see whether it happened."""
-        return watch
 
     def link_target(self, watch: Mapping[str, Any]) -> dict[str, Any]:
         """What the console links need (stored in XCom; the web server makes no API call)."""
@@ -242,8 +237,9 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
         try:
             watch = self.act(self.hook, plan.watch)
         except DataArtsOutcomeUnknownError as error:
+            # The snapshot tells the new run apart from the old one even without the action's answer.
             self.log.warning("%s; not sending it again: waiting to see whether it happened", error)
-            watch = self.after_unknown_outcome(self.hook, plan.watch, error)
+            watch = plan.watch
         if store is not None:
             store.set(STATE_KEY, {**record, "watch": watch, "phase": "acted"})
         self.log.info("Acted on %s; waiting for the new run", self.kind.describe(watch))
@@ -254,8 +250,6 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
         from airflow_provider_dataarts.api.models import Phase
 
         watch = dict(record["watch"])
-        if any(watch.get(key) is None for key in self.target_keys):
-            return None  # the action's result (e.g. a new instance id) was never recorded
         observation = self.hook.run(self.kind.observe(watch))
         start_deadline = float(record.get("acted_at", 0)) + self.start_timeout
         what = self.kind.describe(watch)

@@ -234,6 +234,26 @@ def find_quality_instance(
     return None
 
 
+def newest_quality_instance(
+    rule_id: str, *, task_type: str | None = None, workspace: str | None = None, max_pages: int = 20
+) -> Steps[QualityInstance | None]:
+    """The newest listed instance of quality job ``rule_id`` (the list is newest first; it has no job
+    filter, so pages are read until one of the job's instances shows up)."""
+    wanted = str(rule_id)
+    query = {"task_type": task_type, "limit": 100}
+    for number in range(max_pages):
+        call = Call(api.QUALITY_LIST_INSTANCES, query={**query, "offset": number * 100}, workspace=workspace)
+        response = yield from _single(call)
+        data = response.json() or {}
+        items = data.get("resources") or []
+        for item in items:
+            if str(item.get("task_id")) == wanted:
+                return QualityInstance.from_api(item)
+        if len(items) < 100 or (number + 1) * 100 >= int(data.get("count") or 0):
+            return None
+    return None
+
+
 def get_quality_results(instance_id: str, *, workspace: str | None = None) -> Steps[list[QualityRuleResult]]:
     """Every per-rule result of a quality instance (all pages)."""
 

@@ -43,6 +43,7 @@ class DataArtsOperations:
     rerun_quality_job = _operation(calls.rerun_quality_job)
     list_quality_instances = _operation(calls.list_quality_instances)
     find_quality_instance = _operation(calls.find_quality_instance)
+    newest_quality_instance = _operation(calls.newest_quality_instance)
     get_quality_results = _operation(calls.get_quality_results)
     # ModelArts visualization jobs
     restart_visualization_job = _operation(calls.restart_visualization_job)

@@ -35,7 +35,6 @@ class DataArtsRestartInstanceOperator(ActThenWaitOperator):
 
     kind_name = "dlf_job_instance"
     trigger_name = "DataArtsJobInstanceTrigger"
-    target_keys = ("job_name", "instance_id")
     template_fields: Sequence[str] = (
         *ActThenWaitOperator.template_fields,
         "job_name",
@@ -117,7 +116,6 @@ class DataArtsRetryInstancesOperator(ActThenWaitOperator):
 
     kind_name = "factory_instances"
     trigger_name = "DataArtsFactoryInstancesTrigger"
-    target_keys = ("job_name", "targets")
     template_fields: Sequence[str] = (
         *ActThenWaitOperator.template_fields,
         "job_name",

@@ -24,7 +24,6 @@ class ModelArtsRestartVisualizationOperator(ActThenWaitOperator):
 
     kind_name = "modelarts_visualization_job"
     trigger_name = "ModelArtsVisualizationJobTrigger"
-    target_keys = ("job_id",)
     template_fields: Sequence[str] = (*ActThenWaitOperator.template_fields, "job_id")
     operator_extra_links = (ModelArtsVisualizationJobLink(),)
 

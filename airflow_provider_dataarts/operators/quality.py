@@ -11,7 +11,6 @@ from airflow_provider_dataarts.waiting import ActThenWaitOperator, Plan
 
 #: ``rule_type`` as the API numbers it, with readable aliases
 RULE_TYPES = {1: 1, 2: 2, "1": 1, "2": 2, "quality": 1, "comparison": 2}
-TASK_TYPES = {1: "QUALITY_TASK", 2: "CONSISTENCY_TASK"}
 
 
 class DataArtsRerunQualityOperator(ActThenWaitOperator):
@@ -31,7 +30,6 @@ class DataArtsRerunQualityOperator(ActThenWaitOperator):
 
     kind_name = "quality_instance"
     trigger_name = "DataArtsQualityInstanceTrigger"
-    target_keys = ("instance_id",)
     template_fields: Sequence[str] = (*ActThenWaitOperator.template_fields, "rule_id", "rule_type")
     operator_extra_links = (DataArtsQualityInstanceLink(),)
 
@@ -54,23 +52,23 @@ class DataArtsRerunQualityOperator(ActThenWaitOperator):
     def identity(self) -> dict[str, Any]:
         return {"rule_id": str(self.rule_id)}
 
-    def _running_instance(self, hook: Any) -> Any:
-        """The newest RUNNING instance of this job, if any (a rerun would be refused anyway)."""
-        page = hook.list_quality_instances(
-            run_status="RUNNING", task_type=TASK_TYPES[self.api_rule_type], limit=100, workspace=self.workspace
-        )
-        return next((item for item in page.items if item.task_id == str(self.rule_id)), None)
-
     def prepare(self, hook: Any) -> Plan:
+        """Attach to a run in progress; otherwise note the newest instance, so that a new one is told
+        apart from it even when the rerun's answer (the new id) is lost."""
+        from airflow_provider_dataarts.api.models import Phase
+        from airflow_provider_dataarts.runs.quality import TASK_TYPES
+
+        task_type = TASK_TYPES[self.api_rule_type]
+        newest = hook.newest_quality_instance(str(self.rule_id), task_type=task_type, workspace=self.workspace)
         watch = {
             "instance_id": None,
             "rule_id": str(self.rule_id),
             "rule_type": self.api_rule_type,
             "workspace": self.workspace,
+            "previous": newest.id if newest is not None else None,
         }
-        running = self._running_instance(hook)
-        if running is not None:
-            return Plan({**watch, "instance_id": running.id}, True, f"Instance {running.id} is RUNNING.")
+        if newest is not None and newest.phase is Phase.IN_PROGRESS:
+            return Plan({**watch, "instance_id": newest.id}, True, f"Instance {newest.id} is {newest.run_status}.")
         return Plan(watch)
 
     def act(self, hook: Any, watch: dict[str, Any]) -> dict[str, Any]:
@@ -79,13 +77,6 @@ class DataArtsRerunQualityOperator(ActThenWaitOperator):
             raise validation.InvalidParameterError("rule_id", "the rerun answered without an instance id")
         self.log.info("Quality job %s rerun as instance %s", self.rule_id, instance_id)
         return {**watch, "instance_id": instance_id}
-
-    def after_unknown_outcome(self, hook: Any, watch: dict[str, Any], error: Exception) -> dict[str, Any]:
-        """No answer to the rerun: look for the run it may have started; never rerun blindly."""
-        running = self._running_instance(hook)
-        if running is None:
-            raise error
-        return {**watch, "instance_id": running.id}
 
     def link_target(self, watch: Any) -> dict[str, Any]:
         return {"rule_id": str(self.rule_id), "instance_id": watch.get("instance_id")}

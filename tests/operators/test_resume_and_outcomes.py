@@ -63,11 +63,37 @@ def test_an_action_lost_before_processing_fails_after_the_start_wait(live) -> No
     assert len(routes(live, "dlf.restart")) == 1  # never sent blindly again: a task retry will check
 
 
+QUALITY_RERUN = "^/v2/[^/]+/quality/instances/restart$"
+
+
+def quality_rerun(**kwargs):
+    return DataArtsRerunQualityOperator(task_id="q", rule_id="1440764172232392706", rule_type=2, **{**FAST, **kwargs})
+
+
 def test_quality_rerun_lost_without_a_visible_run_is_not_resent(live) -> None:
-    live.admin.add_fault("drop_before", path="^/v2/[^/]+/quality/instances/restart$")
-    operator = DataArtsRerunQualityOperator(task_id="q", rule_id="1440764172232392706", rule_type=2, **FAST)
-    with pytest.raises(Exception, match="may or may not have happened"):
-        run_task(operator)
+    live.admin.add_fault("drop_before", path=QUALITY_RERUN)
+    with pytest.raises(DataArtsRunFailedError, match="no new run became visible"):
+        run_task(quality_rerun(start_timeout=0.5))
+    assert len(routes(live, "quality.rerun")) == 1
+
+
+def test_quality_rerun_whose_answer_was_lost_is_found_and_waited_for(live) -> None:
+    live.admin.add_fault("drop_after", path=QUALITY_RERUN)  # the new instance id never reaches the task
+    result = run_task(quality_rerun())
+    assert (result["outcome"], result["acted"]) == ("success", True)
+    assert result["instance_id"]  # found as the job's newest instance, not the one before the rerun
+    assert len(routes(live, "quality.rerun")) == 1
+
+
+def test_a_retry_finds_the_quality_run_whose_answer_was_lost(live) -> None:
+    store, ti = StateStore(), FakeTaskInstance(max_tries=2)
+    live.admin.set_speed(0)
+    live.admin.add_fault("drop_after", path=QUALITY_RERUN)
+    with pytest.raises(TaskDeferred):
+        quality_rerun(deferrable=True).execute(make_context(ti, store))
+    live.admin.advance(600)  # the run finished while the worker was gone
+    result = run_task(quality_rerun(), make_context(ti, store))
+    assert (result["outcome"], result["acted"]) == ("success", True)
     assert len(routes(live, "quality.rerun")) == 1
 
 
