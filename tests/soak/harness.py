@@ -11,7 +11,8 @@ seconds; restarts lag; and one wait per run is broken mid-way by a burst of 503s
 fails and is retried. Runs are shared among worker processes, each with its own Airflow home.
 
 Printed: runs, faults by kind, duplicate actions (see ``scoring.py``), tasks whose final state
-differs from the script, and of those, tasks that failed only because of injected faults.
+differs from the script, and of those, tasks that failed only because of injected faults. When
+something went wrong, the worker processes' output (every task's log) is kept and its paths printed.
 """
 
 from __future__ import annotations
@@ -145,6 +146,10 @@ def soak(runs: int, workers: int, seed: int, probability: float) -> dict[str, An
             conn["extra"].update(timeout=1, retry_delay=0.01)
             env[f"AIRFLOW_CONN_DATAARTS_SOAK_{auth.upper()}"] = json.dumps(conn)
         outputs = [tempfile.mktemp(suffix=".json") for _ in range(workers)]
+        logs = [
+            open(tempfile.mktemp(prefix=f"dataarts-soak-worker-{number}-", suffix=".log"), "w")  # noqa: SIM115
+            for number in range(workers)
+        ]
         plan_file = tempfile.mktemp(suffix=".json")
         Path(plan_file).write_text(json.dumps(plans))
         processes = [
@@ -169,8 +174,8 @@ def soak(runs: int, workers: int, seed: int, probability: float) -> dict[str, An
                     str(seed),
                 ],
                 env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stdout=logs[number],
+                stderr=subprocess.STDOUT,
             )
             for number in range(workers)
         ]
@@ -188,7 +193,15 @@ def soak(runs: int, workers: int, seed: int, probability: float) -> dict[str, An
     done = [json.loads(Path(output).read_text()) for output in outputs if Path(output).exists()]
     results = sorted((result for part in done for result in part["results"]), key=lambda result: result["run"])
     broken = sum(part["broken"] for part in done)
-    return score(plans, results, log, expired, broken, time.monotonic() - started)
+    for handle in logs:
+        handle.close()
+    figures = score(plans, results, log, expired, broken, time.monotonic() - started)
+    if figures["wrong final task states"] or figures["duplicate actions"]:
+        figures["worker logs (task logs of every run)"] = [handle.name for handle in logs]
+    else:
+        for handle in logs:
+            os.unlink(handle.name)
+    return figures
 
 
 def main() -> None:
