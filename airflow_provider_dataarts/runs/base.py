@@ -96,8 +96,10 @@ class Verdict:
 
 
 def is_transient(error: BaseException) -> bool:
-    """Poll failures worth riding out: throttling, 5xx, lost connections."""
-    return isinstance(error, (errors.DataArtsThrottledError, errors.DataArtsServerError)) or (
+    """Poll failures worth riding out: throttling, 5xx, lost connections, and an IAM token refused as
+    expired even after the one fresh fetch (the next poll fetches another)."""
+    transient = (errors.DataArtsThrottledError, errors.DataArtsServerError, errors.DataArtsTokenExpiredError)
+    return isinstance(error, transient) or (
         isinstance(error, errors.DataArtsTransportError) and not isinstance(error, errors.DataArtsConfigError)
     )
 
@@ -148,18 +150,22 @@ def judge(
         stalled = " (stalled: it is paused or suspended)" if observation and observation.phase is Phase.STALLED else ""
         return Verdict(make_event(TIMEOUT, kind, watch, f"{what}: timed out waiting{seen}{stalled}", observation))
     started = observation is not None and observation.started
-    if not started and limits.start_deadline is not None and now >= limits.start_deadline:
+    start_due = not started and limits.start_deadline is not None
+    if start_due and now >= limits.start_deadline and not isinstance(outcome, BaseException):
+        # judged on a fresh look only: a failed poll says nothing about whether the run started
         seen = f" (it still shows {observation.status}, as before the restart)" if observation else ""
         return Verdict(
             make_event(
                 NOT_STARTED,
                 kind,
                 watch,
-                f"{what}: the action was accepted but no new run became visible in time{seen}",
+                f"{what}: no new run became visible in time after the action{seen}",
                 observation,
             )
         )
-    wake = min(limits.deadline, limits.start_deadline or limits.deadline) if not started else limits.deadline
+    wake = limits.deadline
+    if start_due and limits.start_deadline > now:
+        wake = min(wake, limits.start_deadline)
     return Verdict(None, sleep=max(0.0, min(limits.poll_interval, wake - now)))
 
 

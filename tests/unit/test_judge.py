@@ -53,3 +53,17 @@ def test_throttling_never_fails_a_wait() -> None:
 def test_other_errors_end_the_wait_at_once() -> None:
     error = errors.DataArtsAuthError("bad signature", status=401)
     assert judge(KIND, {}, error, LIMITS, 0, now=NOW).event["status"] == "error"
+
+
+def test_an_expired_token_is_ridden_out_like_a_5xx() -> None:
+    expired = errors.DataArtsTokenExpiredError("the token must be updated", status=401, code="APIG.0307")
+    assert judge(KIND, {}, expired, LIMITS, 1, now=NOW).event is None
+    assert judge(KIND, {}, expired, LIMITS, MAX_ERRORS_IN_A_ROW, now=NOW).event["status"] == "error"
+
+
+def test_a_failed_poll_past_the_start_deadline_does_not_decide_that_the_run_never_started() -> None:
+    last = obs(False, Phase.FAILED, "fail")
+    error = errors.DataArtsServerError("boom", status=503)
+    verdict = judge(KIND, {}, error, LIMITS, 1, last, now=NOW + 31)
+    assert verdict.event is None and verdict.sleep == 10  # poll again, without a busy loop
+    assert judge(KIND, {}, last, LIMITS, 0, last, now=NOW + 32).event["status"] == "not_started"
