@@ -8,7 +8,8 @@ waiting in the worker or deferred, over AK/SK or IAM tokens. Meanwhile the emula
 429s with and without Retry-After, 500/502/503, delays past the client's read timeout, connections
 dropped before and after processing (the mix changes every few seconds); IAM tokens expire every few
 seconds; restarts lag; and one wait per run is broken mid-way by a burst of 503s so that its task
-fails and is retried. Runs are shared among worker processes, each with its own Airflow home.
+fails and is retried. Runs are shared among worker processes, each with its own Airflow home and
+its own emulator.
 
 Printed: runs, faults by kind, duplicate actions (see ``scoring.py``), tasks whose final state
 differs from the script, and of those, tasks that failed only because of injected faults. When
@@ -18,6 +19,7 @@ something went wrong, the worker processes' output (every task's log) is kept an
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -139,62 +141,46 @@ def soak(runs: int, workers: int, seed: int, probability: float) -> dict[str, An
 
     world, plans = scenario(runs, seed)
     started = time.monotonic()
-    with Emulator(scenario=world) as emulator:
-        env = dict(os.environ)
-        for auth in ("aksk", "password"):
-            conn = json.loads(emulator.connection_json(auth))
-            conn["extra"].update(timeout=1, retry_delay=0.01)
-            env[f"AIRFLOW_CONN_DATAARTS_SOAK_{auth.upper()}"] = json.dumps(conn)
+    # One emulator per worker: a wait broken in one worker must not break another worker's waits
+    # (the quality status path names no job, so a fault on it would hit every quality wait).
+    with contextlib.ExitStack() as stack:
+        emulators = [stack.enter_context(Emulator(scenario=world)) for _ in range(workers)]
         outputs = [tempfile.mktemp(suffix=".json") for _ in range(workers)]
         logs = [
-            open(tempfile.mktemp(prefix=f"dataarts-soak-worker-{number}-", suffix=".log"), "w")  # noqa: SIM115
+            stack.enter_context(open(tempfile.mktemp(prefix=f"dataarts-soak-worker-{number}-", suffix=".log"), "w"))
             for number in range(workers)
         ]
         plan_file = tempfile.mktemp(suffix=".json")
         Path(plan_file).write_text(json.dumps(plans))
-        processes = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "tests.soak.harness",
-                    "--worker",
-                    str(number),
-                    "--workers",
-                    str(workers),
-                    "--runs",
-                    str(runs),
-                    "--plans",
-                    plan_file,
-                    "--url",
-                    emulator.url,
-                    "--json",
-                    outputs[number],
-                    "--seed",
-                    str(seed),
-                ],
-                env=env,
-                stdout=logs[number],
-                stderr=subprocess.STDOUT,
-            )
-            for number in range(workers)
-        ]
+        processes = []
+        for number, emulator in enumerate(emulators):
+            env = dict(os.environ)
+            for auth in ("aksk", "password"):
+                conn = json.loads(emulator.connection_json(auth))
+                conn["extra"].update(timeout=1, retry_delay=0.01)
+                env[f"AIRFLOW_CONN_DATAARTS_SOAK_{auth.upper()}"] = json.dumps(conn)
+            command = [sys.executable, "-m", "tests.soak.harness", "--worker", str(number), "--workers", str(workers)]
+            command += ["--runs", str(runs), "--plans", plan_file, "--url", emulator.url, "--json", outputs[number]]
+            command += ["--seed", str(seed)]
+            processes.append(subprocess.Popen(command, env=env, stdout=logs[number], stderr=subprocess.STDOUT))
         expired = tick = 0
         while any(process.poll() is None for process in processes):
-            emulator.admin.chaos(seed=seed + tick, probability=probability, path="^/v[12]/", **CHAOS[tick % len(CHAOS)])
-            emulator.admin.expire_tokens()
+            for emulator in emulators:
+                chaos = CHAOS[tick % len(CHAOS)]
+                emulator.admin.chaos(seed=seed + tick, probability=probability, path="^/v[12]/", **chaos)
+                emulator.admin.expire_tokens()
             expired, tick = expired + 1, tick + 1
             for _ in range(40):
                 if all(process.poll() is not None for process in processes):
                     break
                 time.sleep(0.1)
-        emulator.admin.clear_chaos()
-        log = emulator.admin.requests()
+        log = []
+        for emulator in emulators:
+            emulator.admin.clear_chaos()
+            log += emulator.admin.requests()
     done = [json.loads(Path(output).read_text()) for output in outputs if Path(output).exists()]
     results = sorted((result for part in done for result in part["results"]), key=lambda result: result["run"])
     broken = sum(part["broken"] for part in done)
-    for handle in logs:
-        handle.close()
     figures = score(plans, results, log, expired, broken, time.monotonic() - started)
     if figures["wrong final task states"] or figures["duplicate actions"]:
         figures["worker logs (task logs of every run)"] = [handle.name for handle in logs]
