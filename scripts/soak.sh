@@ -4,4 +4,4 @@
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 ensure_airflow3
 step "Soak: ${SOAK_RUNS:-200} DAG runs under injected faults"
-timeout -k 30 5400 .venv/bin/python -m tests.soak.harness --runs "${SOAK_RUNS:-200}" --workers 2 "$@"
+timeout -k 30 5400 .venv/bin/python -m tests.soak.harness --runs "${SOAK_RUNS:-200}" --workers 4 "$@"
