@@ -5,6 +5,7 @@ Reads a JSON job from argv[1] and prints a JSON result line:
   to its first event; report when each wait learned its outcome;
 - ``{"impl": "http", "count": N, "endpoint": "/path/{n}", "poke_interval": s, "duration": s}``: run N
   ``HttpSensorTrigger`` polling the emulator for ``duration`` seconds (the anchor).
+With ``BENCH_PROFILE=file`` our loop runs under cProfile and the stats go to ``file``.
 Both report CPU seconds spent in the loop (modules loaded and triggers built beforehand, as in a
 running triggerer), polls made, and peak RSS.
 """
@@ -47,10 +48,6 @@ def build_ours(triggers: list) -> list:
     from airflow_provider_dataarts.runs import factory_instances, job_instance, quality, visualization  # noqa: F401
 
     count_polls(DataArtsAsyncHook, "run")
-    if os.environ.get("BENCH_START_RATE"):
-        from airflow_provider_dataarts.hooks import budget
-
-        budget.START_RATE = float(os.environ["BENCH_START_RATE"])
     built = []
     for path, kwargs in triggers:
         module, name = path.rsplit(".", 1)

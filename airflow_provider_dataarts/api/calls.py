@@ -209,6 +209,26 @@ def list_quality_instances(
     return _page(response, "resources", "count", QualityInstance.from_api)
 
 
+def _first_quality_instance(
+    field: str, wanted: str, query: dict[str, Any], workspace: str | None, max_pages: int
+) -> Steps[QualityInstance | None]:
+    """The first instance of the (newest first) list whose ``field`` is ``wanted``, paging as needed."""
+    for number in range(max_pages):
+        call = Call(
+            api.QUALITY_LIST_INSTANCES, query={**query, "limit": 100, "offset": number * 100}, workspace=workspace
+        )
+        response = yield from _single(call)
+        data = response.json() or {}
+        items = data.get("resources") or []
+        # Only the match is parsed: a busy triggerer scans many 100-item pages.
+        for item in items:
+            if str(item.get(field)) == wanted:
+                return QualityInstance.from_api(item)
+        if len(items) < 100 or (number + 1) * 100 >= int(data.get("count") or 0):
+            return None
+    return None
+
+
 def find_quality_instance(
     instance_id: str,
     *,
@@ -218,20 +238,8 @@ def find_quality_instance(
     max_pages: int = 20,
 ) -> Steps[QualityInstance | None]:
     """Find one quality instance by id (the API has no single-instance call): page until found."""
-    wanted = str(instance_id)
-    query = {"task_type": task_type, "start_time": start_time, "limit": 100}
-    for number in range(max_pages):
-        call = Call(api.QUALITY_LIST_INSTANCES, query={**query, "offset": number * 100}, workspace=workspace)
-        response = yield from _single(call)
-        data = response.json() or {}
-        items = data.get("resources") or []
-        # Only the match is parsed: a busy triggerer scans many 100-item pages.
-        for item in items:
-            if str(item.get("id")) == wanted:
-                return QualityInstance.from_api(item)
-        if len(items) < 100 or (number + 1) * 100 >= int(data.get("count") or 0):
-            return None
-    return None
+    query = {"task_type": task_type, "start_time": start_time}
+    return (yield from _first_quality_instance("id", str(instance_id), query, workspace, max_pages))
 
 
 def newest_quality_instance(
@@ -239,19 +247,7 @@ def newest_quality_instance(
 ) -> Steps[QualityInstance | None]:
     """The newest listed instance of quality job ``rule_id`` (the list is newest first; it has no job
     filter, so pages are read until one of the job's instances shows up)."""
-    wanted = str(rule_id)
-    query = {"task_type": task_type, "limit": 100}
-    for number in range(max_pages):
-        call = Call(api.QUALITY_LIST_INSTANCES, query={**query, "offset": number * 100}, workspace=workspace)
-        response = yield from _single(call)
-        data = response.json() or {}
-        items = data.get("resources") or []
-        for item in items:
-            if str(item.get("task_id")) == wanted:
-                return QualityInstance.from_api(item)
-        if len(items) < 100 or (number + 1) * 100 >= int(data.get("count") or 0):
-            return None
-    return None
+    return (yield from _first_quality_instance("task_id", str(rule_id), {"task_type": task_type}, workspace, max_pages))
 
 
 def get_quality_results(instance_id: str, *, workspace: str | None = None) -> Steps[list[QualityRuleResult]]:
