@@ -1,7 +1,8 @@
 """Every API call the provider makes, declared once as data.
 
 A call's service picks the endpoint, its path template the URL, its workspace policy whether the
-``workspace`` header is sent, and its method whether it may be re-sent after an unknown outcome.
+``workspace`` header is sent, and its method (or ``side_effect_free``) whether it may be re-sent
+after an unknown outcome.
 The request builder, the hooks and the error hints all read these declarations; nothing else
 spells a path.
 """
@@ -39,11 +40,18 @@ class Endpoint:
     path: str
     workspace: Workspace = Workspace.NONE
     project_scoped: bool = True
+    #: a POST that changes nothing remote (creating an IAM token), so it is as safe to re-send as a read
+    side_effect_free: bool = False
+
+    @property
+    def is_read(self) -> bool:
+        """A GET: its answer may be shared with identical reads."""
+        return self.method == "GET"
 
     @property
     def idempotent(self) -> bool:
         """Reads may be re-sent freely; an action may not once the server might have acted on it."""
-        return self.method == "GET"
+        return self.is_read or self.side_effect_free
 
 
 _DLF_INSTANCE = "/v1/{project_id}/jobs/{job_name}/instances/{instance_id}"
@@ -94,4 +102,4 @@ MODELARTS_STOP = Endpoint("modelarts.stop", Service.MODELARTS, "POST", _VISUALIZ
 MODELARTS_SHOW = Endpoint("modelarts.show", Service.MODELARTS, "GET", _VISUALIZATION_JOB)
 MODELARTS_LIST = Endpoint("modelarts.list", Service.MODELARTS, "GET", "/v1/{project_id}/visualization-jobs")
 
-IAM_TOKEN = Endpoint("iam.token", Service.IAM, "POST", "/v3/auth/tokens", project_scoped=False)
+IAM_TOKEN = Endpoint("iam.token", Service.IAM, "POST", "/v3/auth/tokens", project_scoped=False, side_effect_free=True)

@@ -80,7 +80,7 @@ class DataArtsServerError(DataArtsApiError):
 
 
 class DataArtsTokenExpiredError(DataArtsAuthError):
-    """The IAM token was refused as expired; one fresh token is fetched and the call re-sent."""
+    """The IAM token was refused as expired; a new token is fetched and the call re-sent."""
 
 
 class DataArtsTransportError(DataArtsError):

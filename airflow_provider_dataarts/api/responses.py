@@ -66,8 +66,8 @@ def _hint(status: int, code: str | None, message: str, request: PreparedRequest)
         )
     if code == "APIG.0307":
         return errors.DataArtsTokenExpiredError, (
-            "The token was refused as expired: an IAM token is fetched again once; temporary AK/SK credentials "
-            "(security_token) must be renewed."
+            "The token was refused as expired: a new IAM token is fetched and the call re-sent (within the "
+            "retry limit); temporary AK/SK credentials (security_token) must be renewed."
         )
     if status in (401, 403) and _CLOCK_WORDS.search(message):
         return errors.DataArtsAuthError, (

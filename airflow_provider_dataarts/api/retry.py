@@ -36,7 +36,7 @@ class RetryPolicy:
         if isinstance(error, errors.DataArtsThrottledError):
             return True  # refused before processing, whatever the method
         if isinstance(error, errors.DataArtsAuthError):
-            return getattr(error, "token_refreshable", False)  # once, with a fresh IAM token
+            return getattr(error, "token_refreshable", False)  # with a new IAM token
         if isinstance(error, errors.DataArtsOutcomeUnknownError):
             return endpoint.idempotent
         if isinstance(error, errors.DataArtsServerError):

@@ -124,11 +124,16 @@ def checked(
     token: str | None,
     fresh: bool,
 ) -> ApiResponse:
-    """Interpret an answer; a 401 on a cached IAM token drops it so the retry fetches a new one."""
+    """Interpret an answer; a 401 on an IAM token drops it so the retry fetches a new one.
+
+    A token refused as expired is always worth replacing (it may have expired on its way, or been
+    revoked since it was fetched); any other refusal only when the token came from the cache.
+    """
     try:
         return interpret(response, request)
     except errors.DataArtsAuthError as error:
         if token and error.status == 401:
             TOKENS.invalidate(settings.credentials.cache_key, token)
-            error.token_refreshable = not fresh  # type: ignore[attr-defined]
+            expired = isinstance(error, errors.DataArtsTokenExpiredError)
+            error.token_refreshable = expired or not fresh  # type: ignore[attr-defined]
         raise

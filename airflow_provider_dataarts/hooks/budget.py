@@ -131,14 +131,14 @@ _BUDGETS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, s
 )
 
 
-def budget_for(credential: str, host: str, ceiling: float | None) -> RequestBudget:
-    """The budget of ``credential`` on the service endpoint ``host``, in the running event loop.
+def budget_for(credential: str, endpoint: str, ceiling: float | None) -> RequestBudget:
+    """The budget of ``credential`` on the service ``endpoint`` (its base URL), in the running loop.
 
     The gateway counts a user's calls per service endpoint, so all calls of one credential to one
     endpoint take turns through one budget; another endpoint (another service) has its own.
     """
     budgets = _BUDGETS.setdefault(asyncio.get_running_loop(), {})
-    key = (credential, host)
+    key = (credential, endpoint)
     budget = budgets.get(key)
     if budget is None:
         budget = budgets[key] = RequestBudget(ceiling)

@@ -196,7 +196,7 @@ class DataArtsAsyncHook(DataArtsOperations):
 
     async def _call(self, call: Call) -> ApiResponse:
         settings = await self.settings()
-        if not call.endpoint.idempotent:
+        if not call.endpoint.is_read:
             return await self._call_with_retries(settings, call)
         loop = asyncio.get_running_loop()
         shared = _RECENT.setdefault(loop, {})
@@ -246,15 +246,17 @@ class DataArtsAsyncHook(DataArtsOperations):
         import aiohttp
         from yarl import URL
 
+        if self._builder is None or self._builder.settings is not settings:
+            self._builder = RequestBuilder(settings)
+        budget = budget_for(
+            settings.credentials.cache_key, settings.endpoint(call.endpoint.service), settings.rate_limit
+        )
+        await budget.acquire()  # before the token: a wait for a turn must not age the token it sends
         if _transport.needs_token(settings, call.endpoint.service):
             token, fresh = await self._token(settings)
         else:
             token, fresh = None, False
-        if self._builder is None or self._builder.settings is not settings:
-            self._builder = RequestBuilder(settings)
         request = self._builder.build(call, token=token)
-        budget = budget_for(settings.credentials.cache_key, request.host, settings.rate_limit)
-        await budget.acquire()
         timeout = aiohttp.ClientTimeout(
             total=None, sock_connect=settings.connect_timeout, sock_read=settings.read_timeout
         )

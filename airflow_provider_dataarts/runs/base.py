@@ -97,7 +97,7 @@ class Verdict:
 
 def is_transient(error: BaseException) -> bool:
     """Poll failures worth riding out: throttling, 5xx, lost connections, and an IAM token refused as
-    expired even after the one fresh fetch (the next poll fetches another)."""
+    expired on every re-send with a new one (the next poll fetches another)."""
     transient = (errors.DataArtsThrottledError, errors.DataArtsServerError, errors.DataArtsTokenExpiredError)
     return isinstance(error, transient) or (
         isinstance(error, errors.DataArtsTransportError) and not isinstance(error, errors.DataArtsConfigError)

@@ -107,6 +107,29 @@ def test_async_iam_token_single_flight(emulator, monkeypatch) -> None:
     assert len(routes(emulator, "iam.token")) == 2  # once for 20 concurrent calls, once after expiry
 
 
+def test_the_token_is_taken_after_the_wait_for_a_turn(emulator, monkeypatch) -> None:
+    """Waiting for the request budget must not age the token sent: here every wait for a turn outlasts
+    every token issued before it, and the call still goes through with a token fetched after its turn."""
+
+    class TokensExpireWhileWaiting:
+        async def acquire(self) -> None:
+            await asyncio.to_thread(emulator.admin.expire_tokens)
+
+        def throttled(self, retry_after) -> None: ...
+
+        def succeeded(self) -> None: ...
+
+    set_connection(monkeypatch, emulator, "password", retry_delay=0.01)
+    monkeypatch.setattr(dataarts_async, "budget_for", lambda *args: TokensExpireWhileWaiting())
+
+    async def scenario():
+        await DataArtsAsyncHook().get_job_instance("nightly_sales", 34765)  # a token is cached
+        return await DataArtsAsyncHook().get_visualization_job("10")
+
+    assert run(scenario).status == 12
+    assert [entry["status"] for entry in routes(emulator, "modelarts.show")] == [401, 200]
+
+
 def test_throttled_calls_share_the_budget_and_recover(emulator, monkeypatch) -> None:
     from airflow_provider_dataarts.hooks import budget
 

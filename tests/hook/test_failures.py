@@ -175,6 +175,26 @@ def test_iam_token_is_fetched_once_and_again_once_after_expiry(emulator, monkeyp
     assert statuses == [200, 401, 200]
 
 
+def test_a_token_refused_as_expired_right_after_its_fetch_is_replaced_again(emulator, monkeypatch) -> None:
+    """A token may expire between its fetch and its use; each refusal as expired earns a new one."""
+    set_connection(monkeypatch, emulator, "password", retry_delay=0.01)
+    emulator.admin.add_fault("token_expiry", path=DETAIL, count=3)  # the cached token, then two fresh ones
+    assert DataArtsHook().get_job_instance("nightly_sales", 34765).status == "fail"
+    assert [entry["status"] for entry in routes(emulator, "dlf.show")] == [401, 401, 401, 200]
+    assert len(routes(emulator, "iam.token")) == 4
+
+
+@pytest.mark.parametrize("kind", ["drop_after", "delay"])
+def test_a_lost_iam_token_answer_is_asked_again(emulator, monkeypatch, kind) -> None:
+    """Creating a token changes nothing, so unlike other POSTs it is re-sent after an unknown outcome;
+    the restart waiting for it was never sent, so it must not fail as "outcome unknown"."""
+    set_connection(monkeypatch, emulator, "password", timeout=1, retry_delay=0.01)
+    emulator.admin.add_fault(kind, path="^/v3/auth/tokens$", seconds=2)
+    DataArtsHook().restart_job_instance("nightly_sales", 34765)
+    assert len(routes(emulator, "dlf.restart")) == 1
+    assert eventually(lambda: len(routes(emulator, "iam.token")) == 2)  # a delayed one is logged when answered
+
+
 def test_wrong_iam_password_is_refused(emulator, monkeypatch) -> None:
     set_connection(monkeypatch, emulator, "password")
     import json
