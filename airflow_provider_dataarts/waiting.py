@@ -5,7 +5,10 @@
    On every version the remote state is checked first: a run already in progress is attached to.
 2. **Snapshot, then act.** The run's status before the action is its baseline; after the action the
    wait ignores the old outcome until the run visibly changes, within ``start_timeout``. An action
-   whose outcome is unknown (no answer) is never re-sent: the wait finds out whether it happened.
+   whose outcome is unknown (no answer, or a 5xx other than a 503 refusal) is never re-sent blindly:
+   the wait finds out whether it happened, and only when no new run shows up within
+   ``start_timeout`` is the action taken again (from a fresh snapshot; at most
+   :data:`MAX_UNCONFIRMED_ACTIONS` in all).
 3. **Wait** in the worker, or deferred to the triggerer after one poll; the deadline comes back as
    an event so the remote run can be stopped and the error says what happened.
 4. **Finish**: a JSON-able summary to XCom, or an error naming what failed.
@@ -25,6 +28,10 @@ from airflow_provider_dataarts import validation
 from airflow_provider_dataarts.task_mixin import DataArtsTaskMixin
 
 STATE_KEY = "dataarts_run"
+#: watch key: how many actions in a row got no certain answer (an event with it may lead to acting again)
+UNCONFIRMED = "unconfirmed_actions"
+#: actions with unknown outcome a task sends at most before it gives up (each after a quiet start window)
+MAX_UNCONFIRMED_ACTIONS = 3
 LINK_XCOM_KEY = "dataarts_target"
 DEFAULT_TIMEOUT = 7 * 24 * 3600.0
 #: seconds between polls while a no-wait task confirms that its action took effect
@@ -168,7 +175,10 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
     def execute(self, context: Any) -> Any:
         self.validate_arguments(rendered=True)
         context["ti"].xcom_push(key=LINK_XCOM_KEY, value={})  # the console link finds no target until we act
-        watch, start_deadline, acted = self._start(context)
+        return self._wait(context, *self._start(context))
+
+    def _wait(self, context: Any, watch: dict[str, Any], start_deadline: float | None, acted: bool) -> Any:
+        """Wait for the run in ``watch`` here or in the triggerer, then finish."""
         self._watch = watch
         context["ti"].xcom_push(key=LINK_XCOM_KEY, value=self._link_payload(watch))
         from airflow_provider_dataarts.runs.base import Limits
@@ -178,7 +188,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
                 cadence = min(self.poll_interval, CONFIRM_POLL_INTERVAL)
                 event = self._poll(watch, Limits(float("inf"), cadence, start_deadline), until_started=True)
                 if event is not None:
-                    return self._finish(event, acted)
+                    return self._finish(context, event, acted)
             return {"kind": self.kind_name, "outcome": "started", "acted": acted, **self.identity(), "watch": watch}
         limits = Limits(time.time() + self.timeout, self.poll_interval, start_deadline)
         event = self._poll(watch, limits, once=self.deferrable)
@@ -197,13 +207,13 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
                 cancel_on_kill=self.cancel_on_kill,
             )
             self.defer(trigger=trigger, method_name="execute_complete")
-        return self._finish(event, acted)
+        return self._finish(context, event, acted)
 
     def execute_complete(self, context: Any, event: Any = None) -> Any:
         """Resume after the trigger: check the event, then succeed or fail like the worker path."""
         event = check_event(event, self.kind_name, self.identity())
         self._watch = event["watch"]
-        return self._finish(event, acted=True)
+        return self._finish(context, event, acted=True)
 
     def on_kill(self) -> None:
         """Worker-side kill: stop the remote run where the API allows."""
@@ -228,18 +238,31 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
                 plan.note,
             )
             return plan.watch, None, False
+        return self._act(context, plan, unconfirmed=0)
+
+    def _act(self, context: Any, plan: Plan, unconfirmed: int) -> tuple[dict[str, Any], float | None, bool]:
+        """Act on ``plan``, recording the phase so a retry knows whether the action may have happened."""
+        from airflow_provider_dataarts.api import errors
+
+        store = context.get("task_state_store")
         now = time.time()
+        series = getattr(context["ti"], "max_tries", None)
         record = {"series": series, "identity": self.identity(), "acted_at": now, "watch": plan.watch}
         if store is not None:
             store.set(STATE_KEY, {**record, "phase": "acting"})
-        from airflow_provider_dataarts.api.errors import DataArtsOutcomeUnknownError
-
         try:
             watch = self.act(self.hook, plan.watch)
-        except DataArtsOutcomeUnknownError as error:
+        except errors.DataArtsOutcomeUnknownError as error:
             # The snapshot tells the new run apart from the old one even without the action's answer.
             self.log.warning("%s; not sending it again: waiting to see whether it happened", error)
-            watch = plan.watch
+            watch = {**plan.watch, UNCONFIRMED: unconfirmed + 1}
+        except errors.DataArtsError as error:
+            refused = isinstance(error, errors.DataArtsApiError) or (
+                isinstance(error, errors.DataArtsTransportError) and not error.sent
+            )
+            if store is not None and refused:  # certainly not acted on: a retry acts without waiting
+                store.set(STATE_KEY, {**record, "phase": "refused"})
+            raise
         if store is not None:
             store.set(STATE_KEY, {**record, "watch": watch, "phase": "acted"})
         self.log.info("Acted on %s; waiting for the new run", self.kind.describe(watch))
@@ -249,6 +272,8 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
         """Pick up the run an earlier try of this task started, unless it ended in failure."""
         from airflow_provider_dataarts.api.models import Phase
 
+        if record.get("phase") == "refused":
+            return None
         watch = dict(record["watch"])
         observation = self.hook.run(self.kind.observe(watch))
         start_deadline = float(record.get("acted_at", 0)) + self.start_timeout
@@ -258,6 +283,8 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
             return watch, None, True
         if not observation.started and time.time() < start_deadline:
             self.log.info("An earlier try acted on %s; waiting for that run to start", what)
+            if record.get("phase") == "acting":  # that action's outcome is unknown
+                watch[UNCONFIRMED] = watch.get(UNCONFIRMED, 0) + 1
             return watch, start_deadline, True
         return None
 
@@ -292,9 +319,19 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
         except Exception as error:
             self.log.warning("%s: could not stop the remote run: %s", what, error)
 
-    def _finish(self, event: Mapping[str, Any], acted: bool) -> dict[str, Any]:
-        from airflow_provider_dataarts.runs.base import TIMEOUT
+    def _finish(self, context: Any, event: Mapping[str, Any], acted: bool) -> Any:
+        from airflow_provider_dataarts.runs.base import NOT_STARTED, TIMEOUT
 
+        unconfirmed = int(event["watch"].get(UNCONFIRMED) or 0)
+        if event["status"] == NOT_STARTED and 0 < unconfirmed < MAX_UNCONFIRMED_ACTIONS:
+            self.log.warning(
+                "%s; the action before it got no certain answer, so it did not happen: acting again",
+                event["message"],
+            )
+            plan = self.prepare(self.hook)  # a fresh snapshot: attach if the run has started meanwhile
+            if plan.in_progress:
+                return self._wait(context, plan.watch, None, True)
+            return self._wait(context, *self._act(context, plan, unconfirmed))
         if event["status"] == TIMEOUT and self.cancel_on_kill:
             self._stop(event["watch"], "the wait timed out")
         return outcome(event, acted=acted, fail_on_alarm=self.fail_on_alarm, log=self.log)

@@ -136,11 +136,12 @@ def interpret(response: ApiResponse, request: PreparedRequest) -> ApiResponse:
         "path": request.path,
         "hint": hint,
     }
-    if response.status in (502, 504) and not call.endpoint.idempotent:
-        # The gateway got no answer from the service: it may or may not have acted.
+    if response.status >= 500 and response.status != 503 and not call.endpoint.idempotent:
+        # 502/504: the gateway got no answer from the service; 500: the service failed while handling
+        # the action. Either way it may or may not have acted (a 503 is a refusal: nothing happened).
+        why = "the gateway lost the service's answer" if response.status in (502, 504) else "the service failed"
         raise errors.DataArtsOutcomeUnknownError(
-            text + ": the gateway lost the service's answer, so the action may or may not have happened",
-            **details,
+            f"{text}: {why}, so the action may or may not have happened", **details
         )
     if error_class is errors.DataArtsThrottledError:
         raise errors.DataArtsThrottledError(text, retry_after=retry_after_seconds(response.headers), **details)

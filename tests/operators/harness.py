@@ -73,8 +73,13 @@ async def first_event(trigger: Any) -> Any:
 
 
 def run_deferred(operator: Any, context: dict[str, Any], deferred: TaskDeferred) -> Any:
-    event = asyncio.run(first_event(rebuild(deferred.trigger)))
-    return getattr(operator, deferred.method_name)(context, event=event.payload)
+    """Run the trigger to its event and resume the task, as often as the task defers again."""
+    while True:
+        event = asyncio.run(first_event(rebuild(deferred.trigger)))
+        try:
+            return getattr(operator, deferred.method_name)(context, event=event.payload)
+        except TaskDeferred as again:
+            deferred = again
 
 
 def _allow_execute_in_this_thread() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from airflow.providers.common.compat.sdk import TaskDeferred
 
+from airflow_provider_dataarts.api.errors import DataArtsApiError
 from airflow_provider_dataarts.operators.factory import DataArtsRestartInstanceOperator
 from airflow_provider_dataarts.operators.modelarts import ModelArtsRestartVisualizationOperator
 from airflow_provider_dataarts.operators.quality import DataArtsRerunQualityOperator
@@ -56,11 +57,40 @@ def test_an_action_lost_after_processing_is_waited_for_not_resent(live) -> None:
     assert len(routes(live, "dlf.restart")) == 1
 
 
-def test_an_action_lost_before_processing_fails_after_the_start_wait(live) -> None:
-    live.admin.add_fault("drop_before", path=RESTART)
+@pytest.mark.parametrize("deferrable", [False, True], ids=["worker", "deferred"])
+@pytest.mark.parametrize("fault", [{"kind": "drop_before"}, {"kind": "status", "status": 500}])
+def test_an_action_that_did_not_happen_is_sent_again_once_no_run_showed_up(live, deferrable, fault) -> None:
+    live.admin.add_fault(path=RESTART, **fault)  # no certain answer, and the server did not act
+    result = run_task(restart(start_timeout=0.5, deferrable=deferrable))
+    assert (result["outcome"], result["acted"]) == ("success", True)
+    assert len(routes(live, "dlf.restart")) == 2  # the second only after 0.5 s without a new run
+
+
+def test_actions_without_a_certain_answer_are_sent_at_most_three_times(live) -> None:
+    live.admin.add_fault("drop_before", path=RESTART, count=5)
     with pytest.raises(DataArtsRunFailedError, match="no new run became visible"):
-        run_task(restart(start_timeout=0.5))
-    assert len(routes(live, "dlf.restart")) == 1  # never sent blindly again: a task retry will check
+        run_task(restart(start_timeout=0.3))
+    assert len(routes(live, "dlf.restart")) == 3
+
+
+def test_a_retry_waits_out_an_uncertain_action_of_an_earlier_try_then_acts(live) -> None:
+    store, ti = StateStore(), FakeTaskInstance(max_tries=2)
+    live.admin.add_fault("drop_before", path=RESTART)
+    with pytest.raises(TaskDeferred):  # the worker goes away; the trigger never reports
+        restart(deferrable=True, start_timeout=0.5).execute(make_context(ti, store))
+    result = run_task(restart(start_timeout=0.5), make_context(ti, store))
+    assert (result["outcome"], result["acted"]) == ("success", True)
+    assert len(routes(live, "dlf.restart")) == 2
+
+
+def test_a_retry_after_a_refused_action_acts_at_once(live) -> None:
+    store, ti = StateStore(), FakeTaskInstance(max_tries=2)
+    live.admin.add_fault("status", path=RESTART, status=400, body={"error_code": "DLF.0100", "error_msg": "busy"})
+    with pytest.raises(DataArtsApiError, match=r"DLF\.0100"):
+        run_task(restart(), make_context(ti, store))
+    with pytest.raises(TaskDeferred):  # acted and polled once, with no wait for the refused action
+        restart(deferrable=True, start_timeout=600).execute(make_context(ti, store))
+    assert [entry["status"] for entry in routes(live, "dlf.restart")] == [400, 204]
 
 
 QUALITY_RERUN = "^/v2/[^/]+/quality/instances/restart$"
@@ -70,11 +100,11 @@ def quality_rerun(**kwargs):
     return DataArtsRerunQualityOperator(task_id="q", rule_id="1440764172232392706", rule_type=2, **{**FAST, **kwargs})
 
 
-def test_quality_rerun_lost_without_a_visible_run_is_not_resent(live) -> None:
+def test_quality_rerun_lost_without_a_visible_run_is_sent_again_after_the_start_wait(live) -> None:
     live.admin.add_fault("drop_before", path=QUALITY_RERUN)
-    with pytest.raises(DataArtsRunFailedError, match="no new run became visible"):
-        run_task(quality_rerun(start_timeout=0.5))
-    assert len(routes(live, "quality.rerun")) == 1
+    result = run_task(quality_rerun(start_timeout=0.5))
+    assert (result["outcome"], result["acted"]) == ("success", True)
+    assert len(routes(live, "quality.rerun")) == 2
 
 
 def test_quality_rerun_whose_answer_was_lost_is_found_and_waited_for(live) -> None:
