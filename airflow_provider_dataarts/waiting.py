@@ -323,7 +323,8 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
         from airflow_provider_dataarts.runs.base import NOT_STARTED, TIMEOUT
 
         unconfirmed = int(event["watch"].get(UNCONFIRMED) or 0)
-        if event["status"] == NOT_STARTED and 0 < unconfirmed < MAX_UNCONFIRMED_ACTIONS:
+        proven_absent = event["status"] == NOT_STARTED and self.kind.every_run_shows
+        if proven_absent and 0 < unconfirmed < MAX_UNCONFIRMED_ACTIONS:
             self.log.warning(
                 "%s; the action before it got no certain answer, so it did not happen: acting again",
                 event["message"],

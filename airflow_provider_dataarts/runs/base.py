@@ -67,12 +67,18 @@ class Observation:
 
 @dataclasses.dataclass(frozen=True)
 class Kind:
-    """A kind of remote run: how to observe it and how (if at all) to stop it."""
+    """A kind of remote run: how to observe it and how (if at all) to stop it.
+
+    ``every_run_shows`` says whether a run that starts and ends between two polls still leaves a
+    visible change (new times or a new instance). Only then does "no new run within the start
+    window" prove that an action with unknown outcome did not happen.
+    """
 
     name: str
     describe: Callable[[Mapping[str, Any]], str]
     observe: Callable[[Mapping[str, Any]], Steps[Observation]]
     stop: Callable[[Mapping[str, Any]], Steps[None]] | None = None
+    every_run_shows: bool = True
 
 
 @dataclasses.dataclass(frozen=True)

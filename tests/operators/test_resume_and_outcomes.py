@@ -73,6 +73,16 @@ def test_actions_without_a_certain_answer_are_sent_at_most_three_times(live) -> 
     assert len(routes(live, "dlf.restart")) == 3
 
 
+def test_a_visualization_restart_without_a_certain_answer_is_never_sent_again(live) -> None:
+    """A ModelArts restart that fails again between two polls leaves no trace, so a quiet start window
+    proves nothing: the task fails (its retry acts again) rather than restart a second time."""
+    live.admin.add_fault("drop_before", path="^/v1/[^/]+/visualization-jobs/10/restart$")
+    operator = ModelArtsRestartVisualizationOperator(task_id="v", job_id="10", **{**FAST, "start_timeout": 0.5})
+    with pytest.raises(DataArtsRunFailedError, match="no new run became visible"):
+        run_task(operator)
+    assert len(routes(live, "modelarts.restart")) == 1
+
+
 def test_a_retry_waits_out_an_uncertain_action_of_an_earlier_try_then_acts(live) -> None:
     store, ti = StateStore(), FakeTaskInstance(max_tries=2)
     live.admin.add_fault("drop_before", path=RESTART)
