@@ -160,6 +160,8 @@ def judge(
     if start_due and now >= limits.start_deadline and not isinstance(outcome, BaseException):
         # judged on a fresh look only: a failed poll says nothing about whether the run started
         seen = f" (it still shows {observation.status}, as before the restart)" if observation else ""
+        if not kind.every_run_shows:
+            seen += "; a run that started and failed between two polls leaves no trace here, so it may have"
         return Verdict(
             make_event(
                 NOT_STARTED,
