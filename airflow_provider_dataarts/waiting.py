@@ -230,6 +230,10 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
             resumed = self._resume(record)
             if resumed is not None:
                 return resumed
+        return self._attach_or_act(context, unconfirmed=0)
+
+    def _attach_or_act(self, context: Any, unconfirmed: int) -> tuple[dict[str, Any], float | None, bool]:
+        """Snapshot the remote state; wait for a run already in progress, else act."""
         plan = self.prepare(self.hook)
         if plan.in_progress:
             self.log.info(
@@ -237,8 +241,8 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
                 self.kind.describe(plan.watch),
                 plan.note,
             )
-            return plan.watch, None, False
-        return self._act(context, plan, unconfirmed=0)
+            return plan.watch, None, unconfirmed > 0  # after an unanswered action of ours: ours, presumably
+        return self._act(context, plan, unconfirmed)
 
     def _act(self, context: Any, plan: Plan, unconfirmed: int) -> tuple[dict[str, Any], float | None, bool]:
         """Act on ``plan``, recording the phase so a retry knows whether the action may have happened."""
@@ -329,10 +333,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
                 "%s; the action before it got no certain answer, so it did not happen: acting again",
                 event["message"],
             )
-            plan = self.prepare(self.hook)  # a fresh snapshot: attach if the run has started meanwhile
-            if plan.in_progress:
-                return self._wait(context, plan.watch, None, True)
-            return self._wait(context, *self._act(context, plan, unconfirmed))
+            return self._wait(context, *self._attach_or_act(context, unconfirmed))
         if event["status"] == TIMEOUT and self.cancel_on_kill:
             self._stop(event["watch"], "the wait timed out")
         return outcome(event, acted=acted, fail_on_alarm=self.fail_on_alarm, log=self.log)
