@@ -1,8 +1,8 @@
 """Every API call as transport-free steps: a generator that yields :class:`Call` and gets responses.
 
 Written once, run by either hook: ``DataArtsHook.run(steps)`` sends each call with requests,
-``await DataArtsAsyncHook.run(steps)`` with aiohttp. Multi-request operations (paging, finding a
-quality instance) are plain loops here, so their logic exists once.
+``await DataArtsAsyncHook.run(steps)`` with aiohttp. Operations of several requests (reading a
+whole time window, finding a quality instance) are plain loops in :mod:`.scans`, over these.
 """
 
 from __future__ import annotations
@@ -25,9 +25,6 @@ from airflow_provider_dataarts.api.responses import ApiResponse
 T = TypeVar("T")
 Steps = Generator[Call, ApiResponse, T]
 
-#: safety bound for "list everything" loops: 200 pages of the largest page size
-MAX_PAGES = 200
-
 
 def _single(call: Call) -> Steps[ApiResponse]:
     response = yield call
@@ -38,18 +35,8 @@ def _page(response: ApiResponse, items_key: str, total_key: str, parse: Callable
     data = response.json() or {}
     raw = data.get(items_key) or []
     total = data.get(total_key)
-    return Page(int(total) if total is not None else len(raw), tuple(parse(item) for item in raw))
-
-
-def _all_pages(fetch: Callable[[int, int], Steps[Page[T]]], limit: int) -> Steps[list[T]]:
-    """Every item of a paged list, following offset paging until the total is reached."""
-    items: list[T] = []
-    for number in range(MAX_PAGES):
-        page = yield from fetch(limit, number * limit)
-        items.extend(page.items)
-        if not page.items or len(items) >= page.total:
-            break
-    return items
+    items = tuple(parse(item) for item in raw)
+    return Page(int(total) if total is not None else len(raw), items, response.server_time_ms)
 
 
 # --- DataArts Factory v1 ---------------------------------------------------------------------------
@@ -100,7 +87,8 @@ def list_job_instances(
     offset: int = 0,
     workspace: str | None = None,
 ) -> Steps[Page[JobInstance]]:
-    """One page of v1 job instances (``limit`` 1..1000)."""
+    """One page of v1 job instances (``limit`` 1..1000; times are exclusive bounds on the start time, at
+    most 7 days apart; ``offset`` is documented as a page number: see :mod:`.scans` for whole windows)."""
     query = {
         "jobName": job_name,
         "minPlanTime": min_plan_time,
@@ -134,7 +122,9 @@ def list_factory_instances(
     offset: int = 0,
     workspace: str | None = None,
 ) -> Steps[Page[FactoryInstance]]:
-    """One page of a job's v2 instances; without times the API defaults to today."""
+    """One page of a job's v2 instances; without times the API defaults to today 00:00 .. now. The times are
+    exclusive bounds, documented as applying to the start time, at most a month apart; ``offset`` is
+    documented as a page number. :func:`.scans.list_all_factory_instances` reads whole windows."""
     query = {
         "min_plan_time": min_plan_time,
         "max_plan_time": max_plan_time,
@@ -147,29 +137,6 @@ def list_factory_instances(
         Call(api.FACTORY_LIST_INSTANCES, {"job_name": job_name}, query=query, workspace=workspace)
     )
     return _page(response, "instances", "total", FactoryInstance.from_api)
-
-
-def list_all_factory_instances(
-    job_name: str,
-    *,
-    min_plan_time: int | None = None,
-    max_plan_time: int | None = None,
-    workspace: str | None = None,
-) -> Steps[list[FactoryInstance]]:
-    """Every v2 instance of a job with a plan time in the window (all pages)."""
-    return (
-        yield from _all_pages(
-            lambda limit, offset: list_factory_instances(
-                job_name,
-                min_plan_time=min_plan_time,
-                max_plan_time=max_plan_time,
-                limit=limit,
-                offset=offset,
-                workspace=workspace,
-            ),
-            1000,
-        )
-    )
 
 
 # --- DataArts Quality ------------------------------------------------------------------------------
@@ -195,7 +162,7 @@ def list_quality_instances(
     offset: int = 0,
     workspace: str | None = None,
 ) -> Steps[Page[QualityInstance]]:
-    """One page of quality instances, newest first (``limit`` at most 100)."""
+    """One page of quality instances (``limit`` at most 100; the order is not documented)."""
     query = {
         "name": name,
         "task_type": task_type,
@@ -209,61 +176,18 @@ def list_quality_instances(
     return _page(response, "resources", "count", QualityInstance.from_api)
 
 
-def _first_quality_instance(
-    field: str, wanted: str, query: dict[str, Any], workspace: str | None, max_pages: int
-) -> Steps[QualityInstance | None]:
-    """The first instance of the (newest first) list whose ``field`` is ``wanted``, paging as needed."""
-    for number in range(max_pages):
-        call = Call(
-            api.QUALITY_LIST_INSTANCES, query={**query, "limit": 100, "offset": number * 100}, workspace=workspace
-        )
-        response = yield from _single(call)
-        data = response.json() or {}
-        items = data.get("resources") or []
-        # Only the match is parsed: a busy triggerer scans many 100-item pages.
-        for item in items:
-            if str(item.get(field)) == wanted:
-                return QualityInstance.from_api(item)
-        if len(items) < 100 or (number + 1) * 100 >= int(data.get("count") or 0):
-            return None
-    return None
-
-
-def find_quality_instance(
-    instance_id: str,
-    *,
-    task_type: str | None = None,
-    start_time: int | None = None,
-    workspace: str | None = None,
-    max_pages: int = 20,
-) -> Steps[QualityInstance | None]:
-    """Find one quality instance by id (the API has no single-instance call): page until found."""
-    query = {"task_type": task_type, "start_time": start_time}
-    return (yield from _first_quality_instance("id", str(instance_id), query, workspace, max_pages))
-
-
-def newest_quality_instance(
-    rule_id: str, *, task_type: str | None = None, workspace: str | None = None, max_pages: int = 20
-) -> Steps[QualityInstance | None]:
-    """The newest listed instance of quality job ``rule_id`` (the list is newest first; it has no job
-    filter, so pages are read until one of the job's instances shows up)."""
-    return (yield from _first_quality_instance("task_id", str(rule_id), {"task_type": task_type}, workspace, max_pages))
-
-
-def get_quality_results(instance_id: str, *, workspace: str | None = None) -> Steps[list[QualityRuleResult]]:
-    """Every per-rule result of a quality instance (all pages)."""
-
-    def fetch(limit: int, offset: int) -> Steps[Page[QualityRuleResult]]:
-        call = Call(
-            api.QUALITY_INSTANCE_RESULT,
-            {"instance_id": instance_id},
-            query={"limit": limit, "offset": offset},
-            workspace=workspace,
-        )
-        response = yield from _single(call)
-        return _page(response, "resources", "count", QualityRuleResult.from_api)
-
-    return (yield from _all_pages(fetch, 100))
+def quality_results_page(
+    instance_id: str, *, limit: int = 100, offset: int = 0, workspace: str | None = None
+) -> Steps[Page[QualityRuleResult]]:
+    """One page of a quality instance's per-rule results (``limit`` 0..100)."""
+    call = Call(
+        api.QUALITY_INSTANCE_RESULT,
+        {"instance_id": instance_id},
+        query={"limit": limit, "offset": offset},
+        workspace=workspace,
+    )
+    response = yield from _single(call)
+    return _page(response, "resources", "count", QualityRuleResult.from_api)
 
 
 # --- ModelArts visualization jobs ------------------------------------------------------------------

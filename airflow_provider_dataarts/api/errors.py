@@ -14,7 +14,7 @@ from typing import Any
 from airflow.providers.common.compat.sdk import AirflowException
 
 _CODE_KEYS = ("error_code", "errorCode", "code")
-_MESSAGE_KEYS = ("error_msg", "error_message", "errorMsg", "message", "msg")
+_MESSAGE_KEYS = ("error_msg", "error_message", "errorMsg", "errorMessage", "message", "msg")
 
 
 class DataArtsError(AirflowException):
@@ -57,6 +57,9 @@ class DataArtsApiError(DataArtsError):
 
 class DataArtsAuthError(DataArtsApiError):
     """401/403: credentials, signature, token, clock or permissions."""
+
+    #: the IAM token sent was refused and dropped from the cache: sending again fetches a new one
+    token_refreshable: bool = False
 
 
 class DataArtsNotFoundError(DataArtsApiError):
@@ -110,7 +113,8 @@ def parse_error_body(body: bytes | str | Any) -> tuple[str | None, str | None]:
     """Return ``(code, message)`` from any documented error form, or ``(None, text)``.
 
     Forms: ``error_code/error_msg``, ``error_code/error_message``, ``errorCode/errorMsg``,
-    ``code/message``, and any of them nested one level down (``{"error": {...}}``).
+    ``errorCode/errorMessage``, ``code/msg/message``, and any of them nested one level down
+    (``{"error": {...}}``).
     """
     data = body
     if isinstance(body, (bytes, str)):

@@ -1,7 +1,9 @@
 """IAM password tokens: the request, the answer, and one process-wide cache.
 
-A token is fetched once per credential and reused by every hook instance in the process - worker
-threads and triggers alike - until five minutes before it expires. Concurrent callers wait for the
+A token is scoped to one project, so it is cached per IAM endpoint, domain, user and project (see
+:func:`token_key`): a task that overrides ``project_id`` or ``region`` gets its own token. It is
+fetched once per key and reused by every hook instance in the process - worker threads and triggers
+alike - until five minutes before it expires. Concurrent callers wait for the
 one fetch in flight instead of each asking IAM (a threading lock for the sync side, an asyncio lock
 per event loop for the async side).
 """
@@ -16,7 +18,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable
 
-from airflow_provider_dataarts.api.catalogue import IAM_TOKEN
+from airflow_provider_dataarts.api.catalogue import IAM_TOKEN, Service
 from airflow_provider_dataarts.api.errors import DataArtsApiError
 from airflow_provider_dataarts.api.request import Call
 from airflow_provider_dataarts.api.responses import ApiResponse
@@ -47,6 +49,12 @@ def token_call(settings: ConnectionSettings) -> Call:
     return Call(IAM_TOKEN, query={"nocatalog": "true"}, body=body)
 
 
+def token_key(settings: ConnectionSettings) -> str:
+    """The cache key of a token: the credential (domain, user, a digest of the password), the IAM
+    endpoint and the project the token is scoped to."""
+    return f"{settings.credentials.cache_key}|{settings.endpoint(Service.IAM)}|{settings.project_id}"
+
+
 def parse_token(response: ApiResponse) -> tuple[str, float]:
     """``(token, expires_at as epoch seconds)`` from IAM's answer."""
     token = response.headers.get("x-subject-token")
@@ -67,7 +75,7 @@ class _Entry:
 
 
 class TokenCache:
-    """Tokens by credential key (see ``Credentials.cache_key``); safe across threads and event loops."""
+    """Tokens by :func:`token_key`; safe across threads and event loops."""
 
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}

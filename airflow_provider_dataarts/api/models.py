@@ -41,6 +41,17 @@ FACTORY_PHASES: dict[str, Phase] = {
     "skip-by-depend": Phase.FAILED,  # did not run because an upstream instance failed
     "pause": Phase.STALLED,
     "freeze": Phase.STALLED,
+    "waiting-confirm": Phase.STALLED,  # a rerun that waits for a user to confirm it (v1 list docs)
+}
+#: what the restart accepts: "only when it is in the successful, failed, or canceled state" (v1 restart page)
+RESTARTABLE_FACTORY_STATUSES = ("success", "fail", "manual-stop")
+#: what a user reads about a status that ends a wait without a plain failure
+FACTORY_STATUS_NOTES = {
+    "running-exception": (
+        "the instance is abnormal: a node failed under the 'suspend' failure policy and the instance waits for a "
+        "user to stop it, retry it, continue it or force it to success in the DataArts console"
+    ),
+    "skip-by-depend": "the instance was skipped because an instance it depends on failed",
 }
 #: DataArts Quality ``run_status`` -> phase
 QUALITY_PHASES: dict[str, Phase] = {
@@ -86,8 +97,6 @@ _VISUALIZATION_STARTING = {1, 2, 4, 7, 15, 18, 19, 20}
 # A visualization job waited for is "up" at 8 RUNNING; every other end state means it is not up.
 _VISUALIZATION_DOWN = {3, 5, 6, 9, 10, 11, 12, 13, 14, 16, 17, 21, 22}
 
-FINISHED_FACTORY_STATUSES = frozenset(status for status, phase in FACTORY_PHASES.items() if phase.finished)
-
 
 def _int(value: Any) -> int | None:
     """An int from an int or a numeric string; None for anything else."""
@@ -114,10 +123,11 @@ def _first(data: Mapping[str, Any], *keys: str) -> Any:
 
 @dataclasses.dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of a list call: the items and the server's total."""
+    """One page of a list call: the items, the server's total, and the server's clock (ms) if it said."""
 
     total: int
     items: tuple[T, ...]
+    server_time: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -220,6 +230,11 @@ class FactoryInstance:
     @property
     def phase(self) -> Phase:
         return FACTORY_PHASES.get(self.status or "", Phase.UNKNOWN)
+
+    @property
+    def recency(self) -> tuple[int, int, int]:
+        """Orders the rows of one plan time: the latest submitted run is the newest (then version, id)."""
+        return (self.submit_time or 0, self.version or 0, _int(self.instance_id) or 0)
 
     def fingerprint(self) -> list[Any]:
         return [self.status, self.submit_time, self.start_time, self.end_time]

@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from airflow_provider_dataarts.api import calls
+from airflow_provider_dataarts.api import calls, scans
 from airflow_provider_dataarts.api.calls import Steps
 
 
@@ -38,13 +38,14 @@ class DataArtsOperations:
     # DataArts Factory v2
     retry_factory_instances = _operation(calls.retry_factory_instances)
     list_factory_instances = _operation(calls.list_factory_instances)
-    list_all_factory_instances = _operation(calls.list_all_factory_instances)
+    list_all_factory_instances = _operation(scans.list_all_factory_instances)
     # DataArts Quality
     rerun_quality_job = _operation(calls.rerun_quality_job)
     list_quality_instances = _operation(calls.list_quality_instances)
-    find_quality_instance = _operation(calls.find_quality_instance)
-    newest_quality_instance = _operation(calls.newest_quality_instance)
-    get_quality_results = _operation(calls.get_quality_results)
+    find_quality_instance = _operation(scans.find_quality_instance)
+    quality_runs_of = _operation(scans.quality_runs_of)
+    quality_snapshot = _operation(scans.quality_snapshot)
+    get_quality_results = _operation(scans.get_quality_results)
     # ModelArts visualization jobs
     restart_visualization_job = _operation(calls.restart_visualization_job)
     stop_visualization_job = _operation(calls.stop_visualization_job)

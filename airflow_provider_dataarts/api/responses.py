@@ -6,17 +6,14 @@ Shared by both transports, which only turn their own response objects into :clas
 from __future__ import annotations
 
 import dataclasses
+import email.utils
 import functools
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
-from airflow_provider_dataarts.api import errors
+from airflow_provider_dataarts.api import error_table, errors
 from airflow_provider_dataarts.api.request import PreparedRequest
-
-_CLOCK_WORDS = re.compile(r"x-sdk-date|clock|request time|expired request|time ?skew|date", re.IGNORECASE)
-_NOT_FINISHED_WORDS = re.compile(r"finished state|cannot be restarted|can't be resubmit|not allowed", re.IGNORECASE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,6 +27,18 @@ class ApiResponse:
     @property
     def request_id(self) -> str | None:
         return self.headers.get("x-request-id")
+
+    @property
+    def server_time_ms(self) -> int | None:
+        """The service's clock as its ``Date`` header gives it (epoch ms), or None without a usable one."""
+        value = self.headers.get("date")
+        if not value:
+            return None
+        try:
+            moment = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        return int(moment.timestamp() * 1000) if moment.tzinfo is not None else None
 
     def json(self) -> Any:
         """The JSON body, or None for an empty one (204s and the v2 rerun's empty 200).
@@ -55,67 +64,10 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
         return None
 
 
-def _hint(status: int, code: str | None, message: str, request: PreparedRequest) -> tuple[type, str | None]:
-    """The error class and advice for an error answer."""
-    name = request.call.endpoint.name
-    code = code or ""
-    if status == 429 or code == "APIG.0308":
-        return (
-            errors.DataArtsThrottledError,
-            "Throttled by the API gateway; the call is retried after Retry-After.",
-        )
-    if code == "APIG.0307":
-        return errors.DataArtsTokenExpiredError, (
-            "The token was refused as expired: a new IAM token is fetched and the call re-sent (within the "
-            "retry limit); temporary AK/SK credentials (security_token) must be renewed."
-        )
-    if status in (401, 403) and _CLOCK_WORDS.search(message):
-        return errors.DataArtsAuthError, (
-            "Check the clock of this machine: the request time (X-Sdk-Date) must be within 15 minutes of "
-            "Huawei Cloud's time. Sync it with NTP."
-        )
-    if name == "factory.retry" and status in (403, 404):
-        return errors.DataArtsApiNotEnabledError, (
-            "The DataArts Factory v2 rerun API is not enabled for this account (it is invitation-only): ask "
-            "Huawei Cloud support to open it, or use DataArtsRestartInstanceOperator (v1 restart) instead."
-        )
-    if status == 401:
-        return errors.DataArtsAuthError, (
-            "Check the connection's credentials: access key / secret key (login / password), or the IAM user, "
-            "password and domain."
-        )
-    if status == 403:
-        return errors.DataArtsAuthError, (
-            "Check the connection's project_id and that the IAM user has DataArts Studio / ModelArts permissions."
-        )
-    if code == "DLF.6201" or "workspace" in message.lower():
-        return errors.DataArtsApiError, (
-            "Check the workspace id (the connection extra 'workspace' or the task's workspace argument)."
-        )
-    if code in ("DLF.0137", "DLF.30137"):
-        return errors.DataArtsNotFoundError, "Check job_name, instance_id and workspace."
-    if code == "DLF.1000":
-        return errors.DataArtsNotFoundError, "Check job_name and workspace."
-    if code in ("ModelArts.0104", "DQC.0004") or status == 404:
-        return errors.DataArtsNotFoundError, "Check the job id and the endpoint."
-    if code == "ModelArts.0105":
-        return errors.DataArtsApiError, "The visualization job is still starting or running: stop it or wait."
-    if code == "DQC.1006":
-        return errors.DataArtsApiError, "A run of this quality job is already in progress."
-    if _NOT_FINISHED_WORDS.search(message):
-        return errors.DataArtsApiError, (
-            "Only instances in a finished state (success, fail, manual-stop) can be restarted: wait for the "
-            "instance to finish, for example with DataArtsJobInstanceSensor."
-        )
-    if status >= 500:
-        return errors.DataArtsServerError, None
-    return errors.DataArtsApiError, None
-
-
 def interpret(response: ApiResponse, request: PreparedRequest) -> ApiResponse:
     """Return a successful response, or raise the matching :class:`~.errors.DataArtsError`."""
     failed = response.status >= 400
-    if not failed and response.body[:1] == b"{" and b'"is_success"' in response.body:
+    if not failed and b"is_success" in response.body:
         try:
             failed = errors.is_failure_body(response.json())
         except ValueError:
@@ -124,7 +76,8 @@ def interpret(response: ApiResponse, request: PreparedRequest) -> ApiResponse:
         return response
     code, message = errors.parse_error_body(response.body)
     message = message or f"HTTP {response.status}"
-    error_class, hint = _hint(response.status, code, message, request)
+    row = error_table.lookup(response.status, code, message, request.call.endpoint.name)
+    error_class, hint = row.error_class, row.hint
     call = request.call
     text = f"{call.endpoint.name} failed: HTTP {response.status}" + (f" {code}" if code else "") + f": {message}"
     details: dict[str, Any] = {

@@ -35,8 +35,6 @@ class RetryPolicy:
         """Whether sending the same call again is safe and may succeed."""
         if isinstance(error, errors.DataArtsThrottledError):
             return True  # refused before processing, whatever the method
-        if isinstance(error, errors.DataArtsAuthError):
-            return getattr(error, "token_refreshable", False)  # with a new IAM token
         if isinstance(error, errors.DataArtsOutcomeUnknownError):
             return endpoint.idempotent
         if isinstance(error, errors.DataArtsServerError):
@@ -50,8 +48,6 @@ class RetryPolicy:
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None:
             return min(float(retry_after), MAX_RETRY_AFTER)
-        if isinstance(error, errors.DataArtsAuthError):
-            return 0.0  # a fresh token is all it needs
         ceiling = min(self.max_delay, self.delay * 2 ** (attempt - 1))
         return random.uniform(ceiling / 2, ceiling)
 

@@ -7,6 +7,7 @@ read a sensor polls is the hot path and gets as little work as possible.
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import logging
 import os
 import time
@@ -15,7 +16,7 @@ from aiohttp import web
 
 from airflow_provider_dataarts.emulator import admin
 from airflow_provider_dataarts.emulator.call import Call, encode
-from airflow_provider_dataarts.emulator.errors import RAW, ApiError, not_found_route, throttled
+from airflow_provider_dataarts.emulator.errors import GATEWAY_MESSAGES, RAW, ApiError, not_found_route, throttled
 from airflow_provider_dataarts.emulator.faults import Fault
 from airflow_provider_dataarts.emulator.gateway import (
     authenticate,
@@ -36,8 +37,13 @@ def _fault_error(fault: Fault, st: EmulatorState) -> ApiError:
         return throttled(limit, window, fault.retry_after)
     body = fault.body
     if body is None:
-        body = {"error_code": "APIG.0202", "error_msg": f"Injected fault: HTTP {fault.status}."}
+        message = GATEWAY_MESSAGES.get(fault.status, "Backend unavailable.")
+        body = {"error_code": "APIG.0201", "error_msg": message}
     return ApiError(fault.status, "", "", RAW, dict(fault.headers), body)
+
+
+def _http_date(epoch_ms: int) -> str:
+    return email.utils.formatdate(epoch_ms / 1000, usegmt=True)
 
 
 def _drop(request: web.BaseRequest) -> web.Response:
@@ -105,16 +111,19 @@ class EmulatorApp:
                 headers = result[2]
         except ApiError as error:
             status = error.status
-            payload = error.render(request_id, st.config.error_message_field)
+            payload = error.render(request_id, st.config.error_message_field, st.config.gateway_code_spelling)
             headers = dict(error.headers)
         except Exception as error:  # a bug in the emulator: answer like a gateway would, and say so
             _LOG.exception("emulator error on %s %s", method, raw_path)
             status, headers = 500, {}
-            payload = {"error_code": "APIG.0203", "error_msg": f"Emulator internal error: {error!r}"}
+            payload = {"error_code": "APIG.0201", "error_msg": f"An unexpected error occurred: {error!r}"}
         self._log(call, status, fault)
         if fault is not None and fault.kind == "drop_after":
             return _drop(request)
+        if fault is not None and fault.kind == "rewrite":  # served, then the answer is replaced
+            status, payload, headers = fault.status, fault.body, dict(fault.headers)
         headers["X-Request-Id"] = request_id
+        headers["Date"] = _http_date(st.clock.now())  # the services' clock is the virtual one
         if payload is None:
             return web.Response(status=status, headers=headers)
         headers["Content-Type"] = JSON_TYPE

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_dataarts.emulator import listing
 from airflow_provider_dataarts.emulator.call import Call, encode, enum_field, field
-from airflow_provider_dataarts.emulator.errors import DLF, ApiError, invalid
+from airflow_provider_dataarts.emulator.errors import DLF, documented, invalid
 from airflow_provider_dataarts.emulator.factory_state import (
     IN_PROGRESS,
     FactoryInstance,
@@ -44,24 +45,34 @@ class FactoryStore:
         for spec in jobs:
             job = FactoryJob(spec, project)
             self.jobs[(job.workspace, job.name)] = job
+        self.next_id = 1 + max((i for job in self.jobs.values() for i in job.instances), default=34_000)
 
-    def job(self, workspace: str, name: str) -> FactoryJob:
-        """The job, or 400 DLF.1000."""
+    def rerun(self, inst: FactoryInstance, now: int, first: int, defaults: dict[str, Any], new_row: bool) -> None:
+        """Accept a rerun of ``inst``: in place, or (``v2_rerun_rows: new``) as a new row of its plan time."""
+        if not new_row:
+            inst.restart(now, first, defaults, self.project)
+            return
+        row = FactoryInstance.rerun_row(inst, self.next_id, now, first, defaults, self.project)
+        inst.job.instances[row.instance_id] = row
+        self.next_id += 1
+
+    def job(self, workspace: str, name: str, missing: str = "DLF.0100") -> FactoryJob:
+        """The job, or 400 ``missing`` (v1: DLF.0100 "The job does not exist."; v2: DLF.1000)."""
         job = self.jobs.get((workspace, name))
         if job is None:
-            raise ApiError(400, "DLF.1000", "Failed to find the job.")
+            raise documented(missing, f"job {name!r} in workspace {workspace}")
         return job
 
     @staticmethod
     def instance(job: FactoryJob, raw_id: str) -> FactoryInstance:
-        """The job's instance with this id, or 400 DLF.0137."""
+        """The job's instance with this id, or 400 DLF.0137 "The job instance does not exist"."""
         try:
             instance_id = int(raw_id)
         except ValueError:
             raise invalid(DLF, "instance_id", f"{raw_id!r} is not a long integer") from None
         instance = job.instances.get(instance_id)
         if instance is None:
-            raise ApiError(400, "DLF.0137", "Job instance does not exist.")
+            raise documented("DLF.0137", f"instance {instance_id} of job {job.name!r}")
         return instance
 
     def in_workspace(self, workspace: str) -> list[FactoryInstance]:
@@ -81,12 +92,12 @@ def first_rerun_node(snap: Snapshot, position: str, node_name: str | None, names
 
 
 def refuse_unfinished(status: str) -> None:
-    """400 DLF.6309 unless the instance may be restarted."""
+    """400 unless the instance may be restarted: "A job instance can be restarted only when it is in the
+    successful, failed, or canceled state" (v1 restart page; no code is documented for the refusal)."""
     if not is_finished(status):
-        raise ApiError(
-            400,
-            "DLF.6309",
-            f"The job instance is not in a finished state (status: {status}) and cannot be restarted.",
+        raise documented(
+            "DLF.3051",
+            f"the job instance's status is {status}: only success, fail and manual-stop instances can be restarted",
         )
 
 
@@ -221,35 +232,36 @@ def stop(st: EmulatorState, call: Call) -> tuple[int, Any]:
     now = st.clock.now()
     status = inst.view(now).status
     if status not in IN_PROGRESS:
-        raise ApiError(400, "DLF.6310", f"The job instance is not running (status: {status}) and cannot be stopped.")
+        raise documented("DLF.3051", f"the job instance's status is {status}: only waiting or running instances stop")
     inst.stop(now)
     return 204, None
 
 
 def list_instances(st: EmulatorState, call: Call) -> tuple[int, Any]:
-    """GET /v1/{project_id}/jobs/instances/detail with the documented filters and paging."""
-    limit = call.int_param("limit", 10, 1, 1000)
-    offset = call.int_param("offset", 0, 0)
-    low = call.int_param("minPlanTime", None)
-    high = call.int_param("maxPlanTime", None)
+    """GET /v1/{project_id}/jobs/instances/detail with the documented filters and paging (see listing)."""
+    limit = call.int_param("limit", 10, 1, 1000) or 10
+    offset = call.int_param("offset", 0, 0) or 0
+    now = st.clock.now()
+    low, high = listing.exclusive_window(call, "minPlanTime", "maxPlanTime", now, 7)
     status = call.enum_param("status", FACTORY_STATUSES)
     instance_type = call.int_param("instanceType", None)
     precise = call.bool_param("preciseQuery")
     name = call.query.get("jobName") or None
-    now = st.clock.now()
     rows = []
     for inst in st.factory.in_workspace(call.workspace or ""):
         if name is not None and (inst.job.name != name if precise else name not in inst.job.name):
             continue
-        if (low is not None and inst.plan_time < low) or (high is not None and inst.plan_time > high):
-            continue
         if instance_type is not None and inst.instance_type != instance_type:
             continue
+        if not inst.visible(now):
+            continue
         snap = inst.view(now)
+        if not low < listing.window_time(st.config, inst.plan_time, snap.start_time) < high:
+            continue
         if status is not None and snap.status != status:
             continue
         rows.append((inst, snap))
-    rows.sort(key=lambda pair: (pair[0].plan_time, pair[0].instance_id), reverse=True)
+    rows = listing.ordered(rows, lambda pair: (pair[0].plan_time, pair[0].instance_id), st.config)
     form = st.config.field_form
-    page = rows[offset : offset + (limit or 10)]
+    page = listing.page(rows, limit, offset, st.config)
     return 200, {"total": len(rows), "instances": [render_list_item(i, s, now, form) for i, s in page]}

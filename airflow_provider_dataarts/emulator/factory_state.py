@@ -79,6 +79,7 @@ class FactoryInstance:
         "run",
         "script",
         "version",
+        "visible_from",
     )
 
     def __init__(self, job: FactoryJob, spec: dict[str, Any], project: str) -> None:
@@ -92,7 +93,31 @@ class FactoryInstance:
         self.script: list[dict[str, Any]] = list(spec["restarts"])
         self.run: Run | None = None
         self.rendered: tuple[Snapshot, Any, bytes] | None = None  # the last detail body, for repeated reads
+        self.visible_from: int | None = None  # a rerun's new row is listed only once its run is accepted
         self.base = self._initial(spec, project)
+
+    @classmethod
+    def rerun_row(
+        cls, old: FactoryInstance, instance_id: int, now: int, first: int, defaults: dict[str, Any], project: str
+    ) -> FactoryInstance:
+        """A new row for a rerun of ``old`` (same job and plan time, next version), listed after the lag;
+        ``old`` keeps its last state and hands its scripted outcomes on."""
+        row = cls.__new__(cls)
+        row.job, row.instance_id, row.plan_time = old.job, instance_id, old.plan_time
+        row.instance_type, row.version = old.instance_type, old.version + 1
+        row.force_success, row.ignore_success = old.force_success, old.ignore_success
+        row.script, old.script = old.script, []
+        row.rendered, row.run = None, None
+        row.base = old.base = old.view(now)
+        old.run = None
+        row.restart(now, first, defaults, project)
+        assert row.run is not None
+        row.visible_from = now + row.run.lag
+        return row
+
+    def visible(self, now: int) -> bool:
+        """Whether the lists show this row yet."""
+        return self.visible_from is None or now >= self.visible_from
 
     def _initial(self, spec: dict[str, Any], project: str) -> Snapshot:
         """The scenario's starting state; running/waiting instances get an endless (or timed) initial run."""
@@ -272,8 +297,20 @@ class FactoryJob:
         return [n["name"] for n in self.nodes]
 
     def newest_first(self) -> list[FactoryInstance]:
-        """Instances sorted as the list APIs return them."""
+        """Instances, newest plan time first."""
         return sorted(self.instances.values(), key=lambda i: (i.plan_time, i.instance_id), reverse=True)
+
+    def latest_rows(self, now: int) -> dict[int, FactoryInstance]:
+        """The newest listed row of each plan time (by submit time, version, id): what a rerun acts on."""
+        latest: dict[int, FactoryInstance] = {}
+        for inst in self.instances.values():
+            if not inst.visible(now):
+                continue
+            key = (inst.view(now).submit_time, inst.version, inst.instance_id)
+            current = latest.get(inst.plan_time)
+            if current is None or key > (current.view(now).submit_time, current.version, current.instance_id):
+                latest[inst.plan_time] = inst
+        return latest
 
 
 def is_finished(status: str) -> bool:

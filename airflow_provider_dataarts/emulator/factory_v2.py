@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_dataarts.emulator import listing
 from airflow_provider_dataarts.emulator.call import Call, enum_field, field
-from airflow_provider_dataarts.emulator.clock import day_bounds
-from airflow_provider_dataarts.emulator.errors import DLF, ApiError, invalid
+from airflow_provider_dataarts.emulator.errors import DLF, documented, invalid
 from airflow_provider_dataarts.emulator.factory import (
     POSITIONS,
     execute_time,
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 _V2_STATUSES = FACTORY_STATUSES
 
 
-def _task_retrys(body: dict[str, Any], job: FactoryJob) -> list[FactoryInstance]:
-    """Mode 1: the instances named by (job_id, plan_time)."""
+def _task_retrys(body: dict[str, Any], job: FactoryJob, now: int) -> list[FactoryInstance]:
+    """Mode 1: the instances named by (job_id, plan_time) (the newest row of each plan time)."""
     targets = []
     for index, entry in enumerate(body["task_retrys"]):
         where = f"task_retrys[{index}]"
@@ -35,14 +35,14 @@ def _task_retrys(body: dict[str, Any], job: FactoryJob) -> list[FactoryInstance]
         field(entry, "submit_time", int, DLF, required=True)
         if job_id != job.job_id:
             raise invalid(DLF, f"{where}.job_id", f"{job_id} is not the id of job {job.name!r}")
-        matches = [i for i in job.newest_first() if i.plan_time == plan_time]
-        if not matches:
-            raise ApiError(400, "DLF.0137", "Job instance does not exist.")
-        targets.append(matches[0])
+        match = job.latest_rows(now).get(plan_time)
+        if match is None:
+            raise documented("DLF.0137", f"no instance of job {job.name!r} planned at {plan_time}")
+        targets.append(match)
     return targets
 
 
-def _window(body: dict[str, Any], st: EmulatorState, job: FactoryJob) -> list[FactoryInstance]:
+def _window(body: dict[str, Any], st: EmulatorState, job: FactoryJob, now: int) -> list[FactoryInstance]:
     """Mode 2: every instance of this job and the listed jobs planned within [begin_time, end_time]."""
     begin = field(body, "begin_time", int, DLF, required=True)
     end = field(body, "end_time", int, DLF, required=True)
@@ -54,12 +54,12 @@ def _window(body: dict[str, Any], st: EmulatorState, job: FactoryJob) -> list[Fa
             raise invalid(DLF, f"jobs[{index}]", "must be an object")
         name = field(entry, "job_name", str, DLF, required=True)
         workspace = field(entry, "workspace_id", str, DLF, required=True)
-        other = st.factory.job(workspace, name)
+        other = st.factory.job(workspace, name, "DLF.1000")
         if other not in jobs:
             jobs.append(other)
-    targets = [i for j in jobs for i in j.newest_first() if begin <= i.plan_time <= end]
+    targets = [i for j in jobs for p, i in sorted(j.latest_rows(now).items()) if begin <= p <= end]
     if not targets:
-        raise ApiError(400, "DLF.0137", "Job instance does not exist.")
+        raise documented("DLF.0137", f"no instance planned between {begin} and {end}")
     return targets
 
 
@@ -79,11 +79,11 @@ def retry(st: EmulatorState, call: Call) -> tuple[int, Any]:
         raise invalid(DLF, "task_retrys", f"cannot be combined with {', '.join(window)}")
     if not task_retrys and not window:
         raise invalid(DLF, "task_retrys", "either task_retrys or begin_time, end_time and jobs is required")
-    job = st.factory.job(call.workspace or "", call.params[0])
+    job = st.factory.job(call.workspace or "", call.params[0], "DLF.1000")
     if node_name is not None and node_name not in job.node_names():
         raise invalid(DLF, "node_name", f"{node_name!r} is not a node of job {job.name!r}")
-    targets = _task_retrys(body, job) if task_retrys else _window(body, st, job)
     now = st.clock.now()
+    targets = _task_retrys(body, job, now) if task_retrys else _window(body, st, job, now)
     views = [(inst, inst.view(now)) for inst in targets]
     for _, snap in views:
         refuse_unfinished(snap.status)
@@ -93,7 +93,7 @@ def retry(st: EmulatorState, call: Call) -> tuple[int, Any]:
             continue
         done.add(inst.instance_id)
         first = first_rerun_node(snap, POSITIONS[location], node_name, inst.job.node_names())
-        inst.restart(now, first, st.defaults, st.project_id)
+        st.factory.rerun(inst, now, first, st.defaults, st.config.v2_rerun_rows == "new")
     return 200, None
 
 
@@ -118,21 +118,19 @@ def render_item(inst: FactoryInstance, snap: Snapshot, now: int) -> dict[str, An
 
 
 def list_instances(st: EmulatorState, call: Call) -> tuple[int, Any]:
-    """GET /v2/{project_id}/factory/jobs/{job_name}/instances/detail"""
+    """GET /v2/{project_id}/factory/jobs/{job_name}/instances/detail (windows, order, paging: see listing)."""
     limit = call.int_param("limit", 10, 1, 1000) or 10
     offset = call.int_param("offset", 0, 0) or 0
     now = st.clock.now()
-    today_start, today_end = day_bounds(now)
-    low = call.int_param("min_plan_time", today_start)
-    high = call.int_param("max_plan_time", today_end)
+    low, high = listing.exclusive_window(call, "min_plan_time", "max_plan_time", now, 31)
     status = call.enum_param("status", _V2_STATUSES)
     force = call.bool_param("force_success")
     ignore = call.bool_param("ignore_success")
     instance_type = call.int_param("instance_type", None)
-    job = st.factory.job(call.workspace or "", call.params[0])
+    job = st.factory.job(call.workspace or "", call.params[0], "DLF.1000")
     rows = []
-    for inst in job.newest_first():
-        if not (low or 0) <= inst.plan_time <= (high if high is not None else today_end):
+    for inst in job.instances.values():
+        if not inst.visible(now):
             continue
         if instance_type is not None and inst.instance_type != instance_type:
             continue
@@ -141,7 +139,11 @@ def list_instances(st: EmulatorState, call: Call) -> tuple[int, Any]:
         ):
             continue
         snap = inst.view(now)
+        if not low < listing.window_time(st.config, inst.plan_time, snap.start_time) < high:
+            continue
         if status is not None and snap.status != status:
             continue
-        rows.append(render_item(inst, snap, now))
-    return 200, {"total": len(rows), "instances": rows[offset : offset + limit]}
+        rows.append((inst, snap))
+    rows = listing.ordered(rows, lambda row: (row[0].plan_time, row[1].submit_time, row[0].instance_id), st.config)
+    page = listing.page(rows, limit, offset, st.config)
+    return 200, {"total": len(rows), "instances": [render_item(i, s, now) for i, s in page]}

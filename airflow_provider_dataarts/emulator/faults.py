@@ -2,7 +2,8 @@
 
 A fault matches a service call by path (a prefix of the raw path, or a regex when it starts with
 ``^``) and optionally method. Kinds: ``throttle``, ``status``, ``delay``, ``drop_before``,
-``drop_after``, ``token_expiry``.
+``drop_after``, ``token_expiry``, and ``rewrite``: the call is served (an action takes effect), then
+its answer is replaced by the fault's status, headers and body (a lost or garbled answer).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("throttle", "status", "delay", "drop_before", "drop_after", "token_expiry")
+KINDS = ("throttle", "status", "delay", "drop_before", "drop_after", "token_expiry", "rewrite")
 CHAOS_KINDS = ("throttle", "status", "delay", "drop_before", "drop_after")
 
 
@@ -77,8 +78,10 @@ class Fault:
         count = spec.get("count", 1)
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise FaultError("count must be an integer >= 1")
-        status = spec.get("status", 500 if kind == "status" else 429)
-        if kind == "status" and (isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599):
+        status = spec.get("status", {"status": 500, "rewrite": 200}.get(kind, 429))
+        if kind in ("status", "rewrite") and (
+            isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599
+        ):
             raise FaultError("status must be an HTTP status code")
         headers = spec.get("headers") or {}
         if not isinstance(headers, dict) or not all(isinstance(v, (str, int, float)) for v in headers.values()):
@@ -111,7 +114,7 @@ class Fault:
         data["count"] = self.count
         if self.kind == "throttle":
             data["retry_after"] = self.retry_after
-        elif self.kind == "status":
+        elif self.kind in ("status", "rewrite"):
             data.update(status=self.status, body=self.body, headers=self.headers)
         elif self.kind == "delay":
             data["seconds"] = self.seconds

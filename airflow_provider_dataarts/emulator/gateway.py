@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from airflow_provider_dataarts.emulator.call import Call
-from airflow_provider_dataarts.emulator.errors import DLF, ApiError, throttled, token_expired, unauthorized
+from airflow_provider_dataarts.emulator.clock import iso_ms
+from airflow_provider_dataarts.emulator.errors import (
+    APIG,
+    MODELARTS,
+    documented,
+    invalid,
+    throttled,
+    token_expired,
+    unauthorized,
+)
 
 if TYPE_CHECKING:
     from airflow_provider_dataarts.emulator.state import EmulatorState
@@ -119,32 +128,32 @@ def authenticate(st: EmulatorState, call: Call) -> None:
     if token:
         issued = st.tokens.get(token)
         if issued is None:
-            raise unauthorized("the token is not valid")
+            raise unauthorized("decrypt token fail")
         if issued.expires <= time.time():
-            raise token_expired()
+            raise token_expired(st.config.token_expired_code, iso_ms(int(issued.expires * 1000)))
         call.credential = issued.user
         call.token = token
         return
-    raise unauthorized("no Authorization or X-Auth-Token header")
+    raise unauthorized("x-auth-token not found")
 
 
 def _check_signature(st: EmulatorState, call: Call, auth: str) -> None:
     parsed = parse_authorization(auth)
     if parsed is None:
-        raise unauthorized("the Authorization header is not an SDK-HMAC-SHA256 signature")
+        raise unauthorized("verify aksk signature fail, the Authorization header is not an SDK-HMAC-SHA256 signature")
     access_key, signed_headers, signature = parsed
     credential = st.credentials.get(access_key)
     if credential is None:
-        raise unauthorized(f"unknown access key {access_key}")
+        raise unauthorized("Get secretKey failed,ak:******,err:ak not exist")
     headers = call.headers
     sdk_date = headers.get("X-Sdk-Date")
     if not sdk_date:
-        raise unauthorized("the X-Sdk-Date header is missing")
+        raise unauthorized("verify aksk signature fail, the X-Sdk-Date header is missing")
     moment = parse_sdk_date(sdk_date)
     if moment is None:
-        raise unauthorized(f"x-sdk-date {sdk_date!r} is not in the form YYYYMMDDTHHMMSSZ")
+        raise unauthorized("verify aksk signature fail, X-Sdk-Date is not in the form YYYYMMDDTHHMMSSZ")
     if abs(time.time() + st.config.clock_skew - moment) > MAX_SKEW:
-        raise unauthorized(f"x-sdk-date {sdk_date} is more than 15 minutes away from the server time")
+        raise unauthorized("calc ak sk signature fail:signature expired")
     canonical = canonical_request(call.method, call.raw_path, call.raw_query, headers.get, signed_headers, call.body)
     if canonical is None or not hmac.compare_digest(
         sign(credential["sk"], string_to_sign(canonical, sdk_date)), signature
@@ -153,9 +162,9 @@ def _check_signature(st: EmulatorState, call: Call, auth: str) -> None:
     presented = headers.get("X-Security-Token")
     expected = credential["security_token"]
     if presented != expected and (presented or expected):
-        raise unauthorized("security token mismatch")
+        raise unauthorized("verify aksk signature fail, security token mismatch")
     if st.config.require_security_token and not expected:
-        raise unauthorized("security token mismatch: this gateway accepts temporary credentials only")
+        raise unauthorized("verify aksk signature fail, this gateway accepts temporary credentials only")
     call.credential = access_key
 
 
@@ -183,20 +192,15 @@ class RateLimiter:
 
 
 def check_project(st: EmulatorState, call: Call, project: str) -> None:
-    """403 APIG.0302 when the path's (or X-Project-Id's) project is not the scenario's."""
+    """403 unless the path's project is known, ``X-Project-Id`` names the same one, and a token was
+    issued for it (a token is scoped to one project; the service refuses it elsewhere)."""
     header = call.headers.get("X-Project-Id")
-    scoped = None
-    if call.token is not None:  # a token is scoped to one project, or to none (domain scope)
-        scoped = st.tokens[call.token].project or "(none: the token is not project-scoped)"
-    for value in (project, header, scoped):
-        if value is not None and value != st.project_id:
-            raise ApiError(
-                403,
-                "APIG.0302",
-                f"Incorrect IAM authentication information: the project {value} does not match "
-                "the project of the credential",
-                "apig",
-            )
+    if project not in st.projects or (header is not None and header != project):
+        raise documented("APIG.0310", f"project {header if project in st.projects else project}", APIG)
+    if call.token is not None and st.tokens[call.token].project != project:
+        if call.style == MODELARTS:
+            raise documented("ModelArts.0210", None, MODELARTS)
+        raise documented("Common.0018", None, call.style)
 
 
 def check_workspace(st: EmulatorState, call: Call, required: bool) -> None:
@@ -204,8 +208,8 @@ def check_workspace(st: EmulatorState, call: Call, required: bool) -> None:
     workspace = call.headers.get("workspace")
     if not workspace:
         if required:
-            raise ApiError(400, "DLF.0100", "The workspace header is required.", DLF)
+            raise invalid(call.style, "workspace", "the header is required")
         workspace = st.workspaces[0]
     elif workspace not in st.workspace_set:
-        raise ApiError(400, "DLF.6201", "The workspace does not exist.", DLF)
+        raise invalid(call.style, "workspace", f"workspace {workspace} does not exist")
     call.workspace = workspace

@@ -78,9 +78,10 @@ def issue_token(st: EmulatorState, call: Call) -> tuple[int, Any, dict[str, str]
         raise iam_error(401, "The username or password is wrong.", "Unauthorized")
     scope = _path(body, "auth", "scope")
     project_id, project_name = _path(scope, "project", "id"), _path(scope, "project", "name")
-    if project_id is not None and project_id != st.project_id:
+    if project_id is not None and project_id not in st.projects:
         raise iam_error(401, f"The project {project_id} does not exist.", "Unauthorized")
-    project = st.project_id if (project_id or project_name) else None
+    # a token is scoped to the project asked for (by id, or the region's main project by name)
+    project = project_id or (st.project_id if project_name else None)
     now = time.time()
     token = "MIIemu" + secrets.token_urlsafe(48)
     issued = Token(name, domain, project, now, now + st.config.token_ttl)

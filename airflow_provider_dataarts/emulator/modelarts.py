@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_dataarts.emulator.call import Call
-from airflow_provider_dataarts.emulator.errors import MODELARTS, ApiError, invalid
+from airflow_provider_dataarts.emulator.errors import MODELARTS, ApiError, documented, invalid
 
 if TYPE_CHECKING:
     from airflow_provider_dataarts.emulator.state import EmulatorState
@@ -72,7 +72,7 @@ class VisualizationJob:
         return {
             "is_success": True,
             "job_name": self.job_name,
-            "job_id": self.job_id,
+            "job_id": int(self.job_id) if self.job_id.isdigit() else self.job_id,  # a Long on the pages
             "status": status,
             "service_url": f"https://modelarts.emulator.local/visualization/{self.job_id}/",
             "resource_id": f"vis-{self.job_id}",
@@ -86,7 +86,9 @@ class VisualizationJob:
 def _job(st: EmulatorState, call: Call) -> VisualizationJob:
     job = st.visualization.get(call.params[0])
     if job is None:
-        raise ApiError(404, "ModelArts.0104", "The job does not exist.", MODELARTS)
+        raise documented(
+            "ModelArts.0102", f"visualization job {call.params[0]}", MODELARTS, st.config.modelarts_error_status
+        )
     return job
 
 
@@ -118,8 +120,8 @@ def stop(st: EmulatorState, call: Call) -> tuple[int, Any]:
     if status == 9:
         return 200, {"is_success": True}
     if status not in BUSY:
-        message = f"This job can't be stopped. job status: {status}"
-        raise ApiError(st.config.modelarts_error_status, "ModelArts.0106", message, MODELARTS)
+        message = f"This job can't be stop. job status: {status}"
+        raise ApiError(st.config.modelarts_error_status, "ModelArts.0105", message, MODELARTS)
     job.start_walk(now, 0, 1, [9, 12])
     return 200, {"is_success": True}
 

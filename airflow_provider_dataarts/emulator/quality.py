@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_dataarts.emulator import listing
 from airflow_provider_dataarts.emulator.call import Call, field
-from airflow_provider_dataarts.emulator.errors import DQC, ApiError, invalid
+from airflow_provider_dataarts.emulator.errors import DQC, documented, invalid
 from airflow_provider_dataarts.emulator.scenario_checks import NOTIFY_STATUSES, RUN_STATUSES
 
 if TYPE_CHECKING:
@@ -113,10 +114,10 @@ def rerun(st: EmulatorState, call: Call) -> tuple[int, Any]:
     rule_id = field(body, "rule_id", str, DQC, required=True)
     job = st.quality.jobs.get(rule_id)
     if job is None or job.workspace != call.workspace or job.rule_type != rule_type:
-        raise ApiError(400, "DQC.0004", "The job does not exist.", DQC)
+        raise documented("APIG.0201", f"quality job {rule_id} (rule_type {rule_type}) does not exist", DQC)
     now = st.clock.now()
     if any(inst.busy(now) for inst in job.instances):
-        raise ApiError(400, "DQC.1006", "The job is running.", DQC)
+        raise documented("APIG.0201", f"a run of quality job {rule_id} is in progress", DQC)
     inst = st.quality.rerun(job, now, st.defaults)
     return 200, {"instance_id": str(inst.id)}
 
@@ -136,7 +137,7 @@ def _item(inst: QualityInstance, state: tuple[str, str]) -> dict[str, Any]:
 
 
 def list_instances(st: EmulatorState, call: Call) -> tuple[int, Any]:
-    """GET /v2/{project_id}/quality/instances: filters, newest first, ``limit`` at most 100."""
+    """GET /v2/{project_id}/quality/instances: filters, ``limit`` at most 100; order and paging: see listing."""
     limit = call.int_param("limit", 10, 1, 100) or 10
     offset = call.int_param("offset", 0, 0) or 0
     task_type = call.enum_param("task_type", tuple(TASK_TYPES.values()))
@@ -164,8 +165,8 @@ def list_instances(st: EmulatorState, call: Call) -> tuple[int, Any]:
             if (low is not None and start < low) or (high is not None and start > high):
                 continue
             rows.append((start, inst.id, _item(inst, state)))
-    rows.sort(key=lambda row: (row[0], row[1]), reverse=True)
-    return 200, {"count": len(rows), "resources": [row[2] for row in rows[offset : offset + limit]]}
+    rows = listing.ordered(rows, lambda row: (row[0], row[1]), st.config)
+    return 200, {"count": len(rows), "resources": [row[2] for row in listing.page(rows, limit, offset, st.config)]}
 
 
 def results(st: EmulatorState, call: Call) -> tuple[int, Any]:
@@ -177,18 +178,18 @@ def results(st: EmulatorState, call: Call) -> tuple[int, Any]:
     now = st.clock.now()
     state = inst.status(now) if inst is not None else None
     if inst is None or inst.job.workspace != call.workspace or state is None:
-        raise ApiError(400, "DQC.0005", "The instance does not exist.", DQC)
+        raise documented("APIG.0201", f"quality instance {raw_id} does not exist", DQC)
     if state[0] == "RUNNING":
         return 200, {"count": 0, "resources": []}
     resources = []
     for index, rule in enumerate(inst.job.rules):
         alarm = rule["sub_rule_id"] in inst.alarming
         resources.append(
-            {
+            {  # the SDK's SubInstanceResult; ``results`` is a list of untyped objects there
                 "sub_rule_id": str(rule["sub_rule_id"]),
                 "sub_instance_instance_id": f"{inst.id}{index + 1:03d}",
-                "abnormal_table_status": "ALARM" if alarm else "NORMAL",
+                "abnormal_table_status": rule["abnormal_table_status"],
                 "results": [{"rule_name": rule["name"], "total_count": 1000, "abnormal_count": 7 if alarm else 0}],
             }
         )
-    return 200, {"count": len(resources), "resources": resources[offset : offset + limit]}
+    return 200, {"count": len(resources), "resources": list(listing.page(resources, limit or 10, offset, st.config))}

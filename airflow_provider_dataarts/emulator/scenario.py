@@ -13,8 +13,8 @@ import pathlib
 from typing import Any
 
 from airflow_provider_dataarts.emulator.clock import resolve_relative
+from airflow_provider_dataarts.emulator.config import CONFIG_CHECKS
 from airflow_provider_dataarts.emulator.scenario_checks import (
-    CONFIG_KEYS,
     DEFAULT_CREDENTIAL,
     DEFAULT_PROJECT,
     DEFAULT_USER,
@@ -35,6 +35,7 @@ __all__ = ["DEFAULT_PATH", "ScenarioError", "normalise", "read_source"]
 _TOP_KEYS = (
     "clock",
     "project_id",
+    "extra_projects",
     "credentials",
     "users",
     "workspaces",
@@ -54,7 +55,7 @@ def normalise(raw: Any, now_ms: int) -> dict[str, Any]:
     start_ms = now_ms if start in (None, "now") else as_time(start, "clock.start", now_ms)
     raw = resolve_relative(raw, start_ms, TIME_KEYS)
     defaults = check_keys(raw.get("defaults") or {}, "defaults", ("lag", "wait", "duration", "step"))
-    config = check_keys(raw.get("config") or {}, "config", CONFIG_KEYS)
+    config = check_keys(raw.get("config") or {}, "config", tuple(CONFIG_CHECKS))
     workspaces = [as_str(w, "workspaces[]") for w in as_list(raw.get("workspaces"), "workspaces")] or list(
         DEFAULT_WORKSPACES
     )
@@ -82,6 +83,7 @@ def normalise(raw: Any, now_ms: int) -> dict[str, Any]:
             "speed": as_num(clock.get("speed"), "clock.speed", 1.0),
         },
         "project_id": as_str(raw.get("project_id"), "project_id", DEFAULT_PROJECT),
+        "extra_projects": [as_str(p, "extra_projects[]") for p in as_list(raw.get("extra_projects"), "extra_projects")],
         "credentials": credentials,
         "users": users,
         "workspaces": workspaces,

@@ -25,18 +25,13 @@ FACTORY_STATUSES = (
     "skip-by-depend",
     "freeze",
 )
-FINISHED = frozenset(("success", "fail", "manual-stop", "running-exception"))
+#: what a restart accepts: "only when it is in the successful, failed, or canceled state" (the v1 restart page)
+FINISHED = frozenset(("success", "fail", "manual-stop"))
 OUTCOMES = ("success", "fail", "running-exception", "manual-stop")
 RUN_STATUSES = ("RUNNING", "SUCCESS", "FAILED", "ALARMING", "SUSPENDING", "UNKNOWN")
 NOTIFY_STATUSES = ("NOT_TRIGGERED", "SUCCESS", "FAILED")
-CONFIG_KEYS = (
-    "field_form",
-    "error_message_field",
-    "modelarts_error_status",
-    "clock_skew",
-    "token_ttl",
-    "require_security_token",
-)
+#: the abnormal-table export's status of a rule result (SDK ``SubInstanceResult`` docstring): not a verdict
+ABNORMAL_TABLE_STATUSES = ("UNSUPPORTED", "READY", "RUNNING", "FAILED", "SUCCESS")
 
 
 class ScenarioError(ValueError):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from airflow_provider_dataarts.emulator.scenario_checks import (
+    ABNORMAL_TABLE_STATUSES,
     FACTORY_STATUSES,
     NOTIFY_STATUSES,
     OUTCOMES,
@@ -122,12 +123,16 @@ def factory_job(item: Any, where: str, workspaces: list[str], ids: dict[str, int
 
 
 def _rules(item: Any, where: str) -> list[dict[str, Any]]:
-    rules = []
+    rules: list[dict[str, Any]] = []
     for i, rule in enumerate(as_list(item, where)):
-        check_keys(rule, f"{where}[{i}]", ("sub_rule_id", "name"))
+        check_keys(rule, f"{where}[{i}]", ("sub_rule_id", "name", "abnormal_table_status"))
         rule_id = as_int(rule.get("sub_rule_id"), f"{where}[{i}].sub_rule_id", i + 1)
-        rules.append({"sub_rule_id": rule_id, "name": as_str(rule.get("name"), "", f"rule_{rule_id}")})
-    return rules or [{"sub_rule_id": 1, "name": "rule_1"}]
+        export = rule.get("abnormal_table_status", "UNSUPPORTED")
+        if export not in ABNORMAL_TABLE_STATUSES:
+            raise ScenarioError(f"{where}[{i}].abnormal_table_status: one of {', '.join(ABNORMAL_TABLE_STATUSES)}")
+        name = as_str(rule.get("name"), "", f"rule_{rule_id}")
+        rules.append({"sub_rule_id": rule_id, "name": name, "abnormal_table_status": export})
+    return rules or [{"sub_rule_id": 1, "name": "rule_1", "abnormal_table_status": "UNSUPPORTED"}]
 
 
 def _alarming(data: Any, where: str, rule_ids: list[int]) -> list[int] | None:

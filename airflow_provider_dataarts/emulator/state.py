@@ -8,59 +8,20 @@ from __future__ import annotations
 
 import collections
 import time
-from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from airflow_provider_dataarts.emulator.clock import VirtualClock
+from airflow_provider_dataarts.emulator.config import Config
 from airflow_provider_dataarts.emulator.factory import FactoryStore
 from airflow_provider_dataarts.emulator.faults import FaultBox
 from airflow_provider_dataarts.emulator.gateway import RateLimiter
 from airflow_provider_dataarts.emulator.iam import Token
 from airflow_provider_dataarts.emulator.modelarts import VisualizationJob
 from airflow_provider_dataarts.emulator.quality import QualityStore
-from airflow_provider_dataarts.emulator.scenario import ScenarioError, normalise, read_source
+from airflow_provider_dataarts.emulator.scenario import normalise, read_source
 from airflow_provider_dataarts.emulator.state_dump import dump
 
 LOG_LIMIT = 100_000
-
-
-@dataclass
-class Config:
-    """Runtime switches (admin ``/config``): wire forms, error field name, skew, token lifetime."""
-
-    field_form: str = "docs"
-    error_message_field: str | None = None
-    modelarts_error_status: int = 400
-    clock_skew: float = 0.0
-    token_ttl: float = 86_400.0
-    require_security_token: bool = False
-
-    def update(self, changes: Any) -> None:
-        """Apply checked changes; raises ScenarioError (a ValueError) naming a bad key or value."""
-        if not isinstance(changes, dict):
-            raise ScenarioError("config must be a JSON object")
-        known = {f.name for f in fields(self)}
-        for key, value in changes.items():
-            if key not in known:
-                raise ScenarioError(f"unknown config key {key!r}; known: {', '.join(sorted(known))}")
-            if key == "field_form" and value not in ("docs", "sdk"):
-                raise ScenarioError("field_form must be 'docs' or 'sdk'")
-            if key == "error_message_field" and value not in (None, "error_msg", "error_message"):
-                raise ScenarioError("error_message_field must be 'error_msg', 'error_message' or null")
-            if key == "modelarts_error_status" and (
-                isinstance(value, bool) or not isinstance(value, int) or not 200 <= value <= 599
-            ):
-                raise ScenarioError("modelarts_error_status must be an HTTP status")
-            if key in ("clock_skew", "token_ttl") and (isinstance(value, bool) or not isinstance(value, (int, float))):
-                raise ScenarioError(f"{key} must be a number of seconds")
-            if key == "require_security_token" and not isinstance(value, bool):
-                raise ScenarioError("require_security_token must be true or false")
-        for key, value in changes.items():
-            setattr(self, key, float(value) if key in ("clock_skew", "token_ttl") else value)
-
-    def as_json(self) -> dict[str, Any]:
-        """The switches as the admin API reports them."""
-        return asdict(self)
 
 
 class RequestLog:
@@ -108,6 +69,7 @@ class EmulatorState:
         self.config = config
         self.clock = VirtualClock(norm["clock"]["start"], speed)
         self.project_id: str = norm["project_id"]
+        self.projects = frozenset([self.project_id, *norm["extra_projects"]])
         self.credentials = {c["ak"]: c for c in norm["credentials"]}
         self.users = {(u["domain"], u["name"]): u for u in norm["users"]}
         self.workspaces: list[str] = norm["workspaces"]

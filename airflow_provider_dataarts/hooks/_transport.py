@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from airflow_provider_dataarts.api import errors
 from airflow_provider_dataarts.api.catalogue import Service
-from airflow_provider_dataarts.api.iam import TOKENS
+from airflow_provider_dataarts.api.iam import TOKENS, token_key
 from airflow_provider_dataarts.api.request import PreparedRequest
 from airflow_provider_dataarts.api.responses import ApiResponse, interpret
 from airflow_provider_dataarts.api.settings import ENDPOINT_KEYS, ConnectionSettings, from_connection
@@ -117,6 +117,19 @@ def needs_token(settings: ConnectionSettings, request_service: Service) -> bool:
     return settings.credentials.auth_type == "password" and request_service is not Service.IAM
 
 
+class TokenRenewal:
+    """One replacement of a refused IAM token per call: a second refusal is the call's answer."""
+
+    def __init__(self) -> None:
+        self.used = False
+
+    def allows(self, error: errors.DataArtsError) -> bool:
+        if self.used or not (isinstance(error, errors.DataArtsAuthError) and error.token_refreshable):
+            return False
+        self.used = True
+        return True
+
+
 def checked(
     response: ApiResponse,
     request: PreparedRequest,
@@ -124,16 +137,15 @@ def checked(
     token: str | None,
     fresh: bool,
 ) -> ApiResponse:
-    """Interpret an answer; a 401 on an IAM token drops it so the retry fetches a new one.
+    """Interpret an answer; an IAM token the service refused is dropped so the next send fetches another.
 
-    A token refused as expired is always worth replacing (it may have expired on its way, or been
-    revoked since it was fetched); any other refusal only when the token came from the cache.
+    A token refused as expired or invalid is always worth replacing (it may have expired on its way,
+    or been revoked since it was fetched); any other 401 only when the token came from the cache.
     """
     try:
         return interpret(response, request)
     except errors.DataArtsAuthError as error:
-        if token and error.status == 401:
-            TOKENS.invalidate(settings.credentials.cache_key, token)
-            expired = isinstance(error, errors.DataArtsTokenExpiredError)
-            error.token_refreshable = expired or not fresh  # type: ignore[attr-defined]
+        if token and (isinstance(error, errors.DataArtsTokenExpiredError) or (error.status == 401 and not fresh)):
+            TOKENS.invalidate(token_key(settings), token)
+            error.token_refreshable = True
         raise

@@ -16,7 +16,7 @@ from airflow.providers.common.compat.sdk import BaseHook
 from airflow_provider_dataarts.api import errors
 from airflow_provider_dataarts.api.calls import Steps
 from airflow_provider_dataarts.api.catalogue import Service
-from airflow_provider_dataarts.api.iam import TOKENS, parse_token, token_call
+from airflow_provider_dataarts.api.iam import TOKENS, parse_token, token_call, token_key
 from airflow_provider_dataarts.api.operations import DataArtsOperations
 from airflow_provider_dataarts.api.request import Call, RequestBuilder
 from airflow_provider_dataarts.api.responses import ApiResponse
@@ -124,8 +124,9 @@ class DataArtsHook(BaseHook, DataArtsOperations):
         import tenacity
 
         policy = self.retry_policy
+        renewal = _transport.TokenRenewal()
         try:
-            return self._send(call)
+            return self._send(call, renewal)
         except errors.DataArtsError as error:
             delay = policy.first_failure(error, call.endpoint)
             if delay is None:
@@ -133,7 +134,7 @@ class DataArtsHook(BaseHook, DataArtsOperations):
         time.sleep(delay)
         for attempt in tenacity.Retrying(sleep=time.sleep, **policy.tenacity_kwargs(call.endpoint)):
             with attempt:
-                return self._send(call)
+                return self._send(call, renewal)
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     def _token(self) -> tuple[str, bool]:
@@ -146,9 +147,18 @@ class DataArtsHook(BaseHook, DataArtsOperations):
             mask_secret(token)
             return token, expires_at
 
-        return TOKENS.get(settings.credentials.cache_key, fetch)
+        return TOKENS.get(token_key(settings), fetch)
 
-    def _send(self, call: Call) -> ApiResponse:
+    def _send(self, call: Call, renewal: _transport.TokenRenewal) -> ApiResponse:
+        """Send once; once per call, again at once with a new IAM token when the one sent was refused."""
+        while True:
+            try:
+                return self._send_once(call)
+            except errors.DataArtsAuthError as error:
+                if not renewal.allows(error):
+                    raise
+
+    def _send_once(self, call: Call) -> ApiResponse:
         import requests
 
         settings = self.settings

@@ -18,7 +18,7 @@ from typing import Any
 
 from airflow_provider_dataarts.api import errors
 from airflow_provider_dataarts.api.calls import Steps
-from airflow_provider_dataarts.api.iam import TOKENS, parse_token, token_call
+from airflow_provider_dataarts.api.iam import TOKENS, parse_token, token_call, token_key
 from airflow_provider_dataarts.api.operations import DataArtsOperations
 from airflow_provider_dataarts.api.request import Call, RequestBuilder
 from airflow_provider_dataarts.api.responses import ApiResponse
@@ -222,8 +222,9 @@ class DataArtsAsyncHook(DataArtsOperations):
         import tenacity
 
         policy = RetryPolicy(limit=settings.retry_limit, delay=settings.retry_delay)
+        renewal = _transport.TokenRenewal()
         try:
-            return await self._send(settings, call)
+            return await self._send(settings, call, renewal)
         except errors.DataArtsError as error:
             delay = policy.first_failure(error, call.endpoint)
             if delay is None:
@@ -231,7 +232,7 @@ class DataArtsAsyncHook(DataArtsOperations):
         await asyncio.sleep(delay)
         async for attempt in tenacity.AsyncRetrying(sleep=asyncio.sleep, **policy.tenacity_kwargs(call.endpoint)):
             with attempt:
-                return await self._send(settings, call)
+                return await self._send(settings, call, renewal)
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     async def _token(self, settings: ConnectionSettings) -> tuple[str, bool]:
@@ -240,9 +241,18 @@ class DataArtsAsyncHook(DataArtsOperations):
             await _mask(token)
             return token, expires_at
 
-        return await TOKENS.aget(settings.credentials.cache_key, fetch)
+        return await TOKENS.aget(token_key(settings), fetch)
 
-    async def _send(self, settings: ConnectionSettings, call: Call) -> ApiResponse:
+    async def _send(self, settings: ConnectionSettings, call: Call, renewal: _transport.TokenRenewal) -> ApiResponse:
+        """Send once; once per call, again at once with a new IAM token when the one sent was refused."""
+        while True:
+            try:
+                return await self._send_once(settings, call)
+            except errors.DataArtsAuthError as error:
+                if not renewal.allows(error):
+                    raise
+
+    async def _send_once(self, settings: ConnectionSettings, call: Call) -> ApiResponse:
         import aiohttp
         from yarl import URL
 

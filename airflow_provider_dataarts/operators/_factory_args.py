@@ -150,10 +150,16 @@ def rerun_body(
     body["end_time"] = validation.epoch_ms("end_time", end_time)
     if body["begin_time"] > body["end_time"]:
         raise InvalidParameterError("end_time", "must not be before begin_time")
-    if jobs is not None and not isinstance(jobs, (list, tuple)):
+    if jobs is None:
+        # The API needs ``jobs`` in mode 2 (seed 003, SDK docstring); only what the user gives is sent.
+        raise InvalidParameterError(
+            "jobs",
+            "is required with begin_time and end_time (mode 2): the upstream/downstream jobs to rerun with this "
+            "one, as names or {'job_name', 'workspace_id'}; give [] to rerun this job's instances only",
+        )
+    if not isinstance(jobs, (list, tuple)):
         raise InvalidParameterError("jobs", "expected a list of job names or {'job_name', 'workspace_id'}")
-    # The API reads mode 2 from ``jobs`` ("needs" it in that mode): sent empty when no other job is named.
-    body["jobs"] = [_job(index, item, workspace) for index, item in enumerate(jobs or ())]
+    body["jobs"] = [_job(index, item, workspace) for index, item in enumerate(jobs)]
     if concurrent is not None:
         body["concurrent"] = validation.integer("concurrent", concurrent, minimum=1, maximum=128)
     return body

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from airflow.providers.common.compat.sdk import AirflowException
+
 from airflow_provider_dataarts import validation
-from airflow_provider_dataarts.api.models import Phase
+from airflow_provider_dataarts.api import scans
+from airflow_provider_dataarts.api.models import FACTORY_STATUS_NOTES, RESTARTABLE_FACTORY_STATUSES, Phase
 from airflow_provider_dataarts.links import DataArtsInstanceLink
 from airflow_provider_dataarts.operators import _factory_args as args
 from airflow_provider_dataarts.waiting import ActThenWaitOperator, Plan
@@ -15,11 +18,29 @@ from airflow_provider_dataarts.waiting import ActThenWaitOperator, Plan
 _NOT_FINISHED = (Phase.IN_PROGRESS, Phase.STALLED)
 
 
+class DataArtsNotRestartableError(AirflowException):
+    """The instance is in a status the restart API does not accept, and nothing is running to wait for."""
+
+
+def check_restartable(what: str, status: str | None) -> None:
+    """Refuse, before acting, an instance the API would refuse: only success, fail and manual-stop restart."""
+    if status in RESTARTABLE_FACTORY_STATUSES:
+        return
+    note = FACTORY_STATUS_NOTES.get(status or "")
+    raise DataArtsNotRestartableError(
+        f"{what} is {status or 'in an unknown status'}"
+        + (f" ({note})" if note else "")
+        + f": the API restarts only instances in status {', '.join(RESTARTABLE_FACTORY_STATUSES)}; nothing was sent"
+    )
+
+
 class DataArtsRestartInstanceOperator(ActThenWaitOperator):
     """Restart a finished DataArts Factory job instance (v1 API) and wait for the new run's outcome.
 
     Only instances in a finished state (success, fail, manual-stop) can be restarted; an instance
-    still running (for example from an earlier try of this task) is waited for instead.
+    still waiting or running (for example from an earlier try of this task), or paused, is waited for
+    instead. Any other status (``running-exception``, ``skip-by-depend``...) fails the task before
+    anything is sent, naming the status and what the API accepts.
 
     :param job_name: the job's name (spaces, '/' and non-ASCII letters are fine). (templated)
     :param instance_id: the job instance id. (templated)
@@ -81,6 +102,7 @@ class DataArtsRestartInstanceOperator(ActThenWaitOperator):
         watch = {**self.identity(), "workspace": self.workspace, "baseline": instance.fingerprint()}
         if instance.phase in _NOT_FINISHED:
             return Plan({**watch, "baseline": None}, True, f"Its status is {instance.status}.")
+        check_restartable(self.kind.describe(watch), instance.status)
         return Plan(watch)
 
     def act(self, hook: Any, watch: dict[str, Any]) -> dict[str, Any]:
@@ -107,7 +129,8 @@ class DataArtsRetryInstancesOperator(ActThenWaitOperator):
         epoch ms, datetimes or ISO strings. (templated; an XComArg of instance-list items works)
     :param begin_time: mode 2: start of the plan-time window. (templated)
     :param end_time: mode 2: end of the plan-time window. (templated)
-    :param jobs: mode 2: the other jobs to rerun, as names or ``{"job_name", "workspace_id"}``. (templated)
+    :param jobs: mode 2 (required there, as the API needs it): the upstream/downstream jobs to rerun with this
+        one, as names or ``{"job_name", "workspace_id"}``; ``[]`` reruns this job's instances only. (templated)
     :param concurrent: mode 2: instances rerun at the same time, 1..128 (API default 1). (templated)
     :param node_name: the node to rerun from, required with ``specifiedNode``. (templated)
     :param ignore_obs_monitor: skip the OBS listener nodes (API default true).
@@ -186,11 +209,12 @@ class DataArtsRetryInstancesOperator(ActThenWaitOperator):
 
     def prepare(self, hook: Any) -> Plan:
         wanted = {item["plan_time"] for item in self.request_body.get("task_retrys", ())}
-        targets, running = [], []
+        targets, running, refused = [], [], []
         for job_name, workspace, first, last in self._windows():
-            for instance in hook.list_all_factory_instances(
+            found = hook.list_all_factory_instances(
                 job_name, min_plan_time=first, max_plan_time=last, workspace=workspace
-            ):
+            )
+            for _, instance in sorted(scans.newest_runs(found).items()):
                 if wanted and (job_name != self.job_name or instance.plan_time not in wanted):
                     continue
                 targets.append(
@@ -203,6 +227,8 @@ class DataArtsRetryInstancesOperator(ActThenWaitOperator):
                 )
                 if instance.phase in _NOT_FINISHED:
                     running.append(instance)
+                elif instance.status not in RESTARTABLE_FACTORY_STATUSES:
+                    refused.append((f"instance {instance.instance_id} of job {job_name!r}", instance.status))
         missing = wanted - {target["plan_time"] for target in targets}
         if missing or not targets:
             what = f"plan times {sorted(missing)}" if missing else "the plan-time window"
@@ -214,6 +240,8 @@ class DataArtsRetryInstancesOperator(ActThenWaitOperator):
             unbased = [{**target, "baseline": None} for target in targets]
             note = f"{len(running)} of {len(targets)} instance(s) are still running."
             return Plan({**watch, "targets": unbased}, True, note)
+        for what, status in refused:
+            check_restartable(what, status)
         return Plan(watch)
 
     def act(self, hook: Any, watch: dict[str, Any]) -> dict[str, Any]:

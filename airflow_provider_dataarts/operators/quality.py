@@ -16,8 +16,9 @@ RULE_TYPES = {1: 1, 2: 2, "1": 1, "2": 2, "quality": 1, "comparison": 2}
 class DataArtsRerunQualityOperator(ActThenWaitOperator):
     """Rerun a DataArts Quality job (or comparison job) and wait for the new instance's result.
 
-    The rerun returns a new instance id; the operator finds it in the paged instance list, waits
-    for it to finish, reads its per-rule results and returns them. ``ALARMING`` (a rule alarm fired)
+    The rerun returns a new instance id; the operator finds it in the instance list (in the time window
+    of the rerun, since the list has no single-instance call and no documented order), waits for it to
+    finish, reads its per-rule results and returns them as the API gives them. ``ALARMING`` (a rule alarm fired)
     fails the task unless ``fail_on_alarm=False``. DataArts Quality has no stop API, so a killed
     task leaves the quality run to finish (the log says so).
 
@@ -53,28 +54,31 @@ class DataArtsRerunQualityOperator(ActThenWaitOperator):
         return {"rule_id": str(self.rule_id)}
 
     def prepare(self, hook: Any) -> Plan:
-        """Attach to a run in progress; otherwise note the newest instance, so that a new one is told
-        apart from it even when the rerun's answer (the new id) is lost."""
-        from airflow_provider_dataarts.api.models import Phase
+        """Attach to a run in progress; otherwise note the job's instances already listed in the window a
+        new run will show up in, so the new one is told apart even when the rerun's answer is lost."""
+        from airflow_provider_dataarts.api import scans
         from airflow_provider_dataarts.runs.quality import TASK_TYPES
 
         task_type = TASK_TYPES[self.api_rule_type]
-        newest = hook.newest_quality_instance(str(self.rule_id), task_type=task_type, workspace=self.workspace)
-        watch = {
-            "instance_id": None,
-            "rule_id": str(self.rule_id),
-            "rule_type": self.api_rule_type,
-            "workspace": self.workspace,
-            "previous": newest.id if newest is not None else None,
-        }
-        if newest is not None and newest.phase is Phase.IN_PROGRESS:
-            return Plan({**watch, "instance_id": newest.id}, True, f"Instance {newest.id} is {newest.run_status}.")
-        return Plan(watch)
+        rule_id = str(self.rule_id)
+        watch = {"instance_id": None, "rule_id": rule_id, "rule_type": self.api_rule_type, "workspace": self.workspace}
+        snapshot = hook.quality_snapshot(rule_id, task_type=task_type, workspace=self.workspace)
+        if snapshot.running:
+            newest = max(snapshot.running, key=lambda instance: (instance.start_time or 0, instance.id))
+            since = newest.start_time - scans.MARGIN_MS if newest.start_time is not None else None
+            attached = {**watch, "instance_id": newest.id, "since": since, "known": []}
+            return Plan(attached, True, f"Instance {newest.id} is {newest.run_status}.")
+        return Plan({**watch, "since": snapshot.since, "known": snapshot.known})
 
     def act(self, hook: Any, watch: dict[str, Any]) -> dict[str, Any]:
         instance_id = hook.rerun_quality_job(self.api_rule_type, str(self.rule_id), workspace=self.workspace)
         if not instance_id:
-            raise validation.InvalidParameterError("rule_id", "the rerun answered without an instance id")
+            self.log.warning(
+                "Quality job %s: the rerun was accepted without an instance id; the new run is looked for among the "
+                "job's instances started since the rerun",
+                self.rule_id,
+            )
+            return watch
         self.log.info("Quality job %s rerun as instance %s", self.rule_id, instance_id)
         return {**watch, "instance_id": instance_id}
 

@@ -1,6 +1,7 @@
 """DataArts Factory v2 instances of one or more jobs, observed through the v2 instance list.
 
-Watch: ``{"job_name", "workspace", "targets", "window"}``.
+Watch: ``{"job_name", "workspace", "targets", "window"}``. A plan time's run is its newest row in the
+list (a rerun may update the row or add one; see :func:`~airflow_provider_dataarts.api.scans.newest_runs`).
 - ``targets``: ``[{"job_name", "workspace", "plan_time", "baseline"}]``, the instances a rerun named
   (mode 1) or found in its window (mode 2); ``baseline`` is ``[status, submit_time, start_time,
   end_time]`` before the rerun, or None.
@@ -16,11 +17,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from airflow_provider_dataarts.api import calls
+from airflow_provider_dataarts.api import calls, scans
 from airflow_provider_dataarts.api.calls import Steps
 from airflow_provider_dataarts.api.models import FactoryInstance, Phase
 from airflow_provider_dataarts.runs.base import Kind, Observation
-from airflow_provider_dataarts.runs.job_instance import failed_nodes_text
+from airflow_provider_dataarts.runs.job_instance import failure_text
 
 
 def iso(ms: int | None) -> str:
@@ -37,21 +38,22 @@ def _groups(watch: Mapping[str, Any]) -> dict[tuple[str, str | None], list[Mappi
 
 
 def collect(watch: Mapping[str, Any]) -> Steps[list[tuple[Mapping[str, Any] | None, FactoryInstance | None]]]:
-    """``(target, instance)`` pairs: each named target with its current instance (None if unlisted)."""
+    """``(target, instance)`` pairs: each named target with the newest run of its plan time (None if
+    unlisted); in window mode, the newest run of every plan time in the window."""
     pairs: list[tuple[Mapping[str, Any] | None, FactoryInstance | None]] = []
     window = watch.get("window")
     if window:
-        found = yield from calls.list_all_factory_instances(
+        found = yield from scans.list_all_factory_instances(
             watch["job_name"], min_plan_time=window[0], max_plan_time=window[1], workspace=watch.get("workspace")
         )
-        return [(None, instance) for instance in found]
+        return [(None, instance) for _, instance in sorted(scans.newest_runs(found).items())]
     for (job_name, workspace), targets in _groups(watch).items():
         plan_times = [target["plan_time"] for target in targets]
-        found = yield from calls.list_all_factory_instances(
+        found = yield from scans.list_all_factory_instances(
             job_name, min_plan_time=min(plan_times), max_plan_time=max(plan_times), workspace=workspace
         )
-        by_plan_time = {instance.plan_time: instance for instance in found}
-        pairs.extend((target, by_plan_time.get(target["plan_time"])) for target in targets)
+        newest = scans.newest_runs(found)
+        pairs.extend((target, newest.get(target["plan_time"])) for target in targets)
     return pairs
 
 
@@ -112,7 +114,7 @@ def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
             detail = yield from calls.get_job_instance(
                 item.job_name or watch["job_name"], item.instance_id, workspace=_workspace_of(watch, item)
             )
-            nodes = failed_nodes_text(detail.failed_nodes())
+            nodes = failure_text(item.status, detail.failed_nodes())
             described = f"{item.job_name} planned {iso(item.plan_time)} (instance {item.instance_id}, {item.status}"
             parts.append(described + (f"; {nodes})" if nodes else ")"))
         failure = "failed instances: " + ", ".join(parts)

@@ -11,7 +11,7 @@ from typing import Any
 
 from airflow_provider_dataarts.api import calls
 from airflow_provider_dataarts.api.calls import Steps
-from airflow_provider_dataarts.api.models import JobInstance, JobNode
+from airflow_provider_dataarts.api.models import FACTORY_STATUS_NOTES, JobInstance, JobNode
 from airflow_provider_dataarts.runs.base import Kind, Observation
 
 
@@ -32,6 +32,12 @@ def failed_nodes_text(nodes: list[JobNode]) -> str | None:
     return "failed nodes: " + ", ".join(
         f"{node.node_name} ({node.status}" + (f", log {node.log_path})" if node.log_path else ")") for node in nodes
     )
+
+
+def failure_text(status: str | None, nodes: list[JobNode]) -> str | None:
+    """What a user needs when a run ended badly: what its status means, then its failed nodes."""
+    parts = [FACTORY_STATUS_NOTES.get(status or ""), failed_nodes_text(nodes)]
+    return "; ".join(part for part in parts if part) or None
 
 
 def summarize(instance: JobInstance) -> dict[str, Any]:
@@ -61,7 +67,7 @@ def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
         phase=instance.phase,
         status=instance.status or "unknown",
         summary=summarize(instance),
-        failure=failed_nodes_text(instance.failed_nodes()),
+        failure=failure_text(instance.status, instance.failed_nodes()),
     )
 
 

@@ -33,4 +33,11 @@ class DataArtsQualityInstanceSensor(DataArtsRunSensor):
         self.checked("instance_id", validation.identifier, rendered=rendered)
 
     def watch(self) -> dict[str, Any]:
-        return {"instance_id": str(self.instance_id), "rule_id": None, "workspace": self.workspace}
+        return {
+            "instance_id": str(self.instance_id),
+            "rule_id": None,
+            "rule_type": None,
+            "workspace": self.workspace,
+            "since": None,
+            "known": [],
+        }

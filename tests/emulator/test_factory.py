@@ -119,12 +119,31 @@ def test_restart_refused_while_not_finished(api, admin):
     response = restart(api, "hourly_ingest", 34781)
     assert response.status_code == 400
     assert response.json() == {
-        "error_code": "DLF.6309",
-        "error_msg": "The job instance is not in a finished state (status: running) and cannot be restarted.",
+        "error_code": "DLF.3051",
+        "error_msg": "The request parameter is invalid: the job instance's status is running: only success, fail "
+        "and manual-stop instances can be restarted",
     }
     assert restart(api, "nightly_sales", 34765).status_code == 204
     admin.advance(3.5)  # waiting
-    assert restart(api, "nightly_sales", 34765).json()["error_code"] == "DLF.6309"
+    assert restart(api, "nightly_sales", 34765).json()["error_code"] == "DLF.3051"
+
+
+@pytest.mark.dataarts_scenario(
+    {
+        "factory_jobs": [
+            {
+                "name": "j",
+                "nodes": [{"name": "a"}, {"name": "b"}],
+                "instances": [{"instance_id": 3, "plan_time": 0, "status": "running-exception", "failed_node": "b"}],
+            }
+        ]
+    }
+)
+def test_an_abnormal_instance_is_not_restarted(api):
+    """The v1 restart page: "only when it is in the successful, failed, or canceled state"."""
+    response = api.post(f"{detail_path('j', 3)}/restart")
+    assert (response.status_code, response.json()["error_code"]) == (400, "DLF.3051")
+    assert "running-exception" in response.json()["error_msg"]
 
 
 @pytest.mark.parametrize(
@@ -141,8 +160,8 @@ def test_restart_refused_while_not_finished(api, admin):
 def test_restart_body_validation(api, body, name):
     response = restart(api, "nightly_sales", 34765, body)
     assert response.status_code == 400
-    assert response.json()["error_code"] == "DLF.0100"
-    assert response.json()["error_msg"].startswith(f"Invalid parameter {name}")
+    assert response.json()["error_code"] == "DLF.3051"
+    assert response.json()["error_msg"].startswith(f"The request parameter is invalid: {name}")
 
 
 def test_restart_with_full_valid_body(api):
@@ -154,17 +173,20 @@ def test_unknown_instance_and_job(api):
     response = restart(api, "nightly_sales", 1)
     assert (response.status_code, response.json()) == (
         400,
-        {"error_code": "DLF.0137", "error_msg": "Job instance does not exist."},
+        {"error_code": "DLF.0137", "error_msg": "The job instance does not exist: instance 1 of job 'nightly_sales'"},
     )
     response = api.get(detail_path("no_such_job", 1))
-    assert response.json() == {"error_code": "DLF.1000", "error_msg": "Failed to find the job."}
+    assert response.json() == {
+        "error_code": "DLF.0100",
+        "error_msg": "The job does not exist: job 'no_such_job' in workspace ws-default",
+    }
 
 
 def test_error_message_field_switch(api, admin):
     admin.config(error_message_field="error_message")
     assert restart(api, "nightly_sales", 1).json() == {
         "error_code": "DLF.0137",
-        "error_message": "Job instance does not exist.",
+        "error_message": "The job instance does not exist: instance 1 of job 'nightly_sales'",
     }
 
 
@@ -177,7 +199,7 @@ def test_stop(api):
     assert [n["status"] for n in body["nodes"]] == ["success", "manual-stop"]
     again = api.post(f"{detail_path('hourly_ingest', 34781)}/stop")
     assert again.status_code == 400
-    assert again.json()["error_code"] == "DLF.6310"
+    assert again.json()["error_code"] == "DLF.3051"
 
 
 def test_stop_a_restarted_instance_while_running(api, admin):
@@ -191,29 +213,57 @@ def test_stop_a_restarted_instance_while_running(api, admin):
 
 def test_v1_workspace_default_and_header(api):
     assert api.get(detail_path("nightly_sales", 34765), workspace=None).status_code == 200
-    assert api.get(detail_path("analytics_rollup", 34790), workspace=None).json()["error_code"] == "DLF.1000"
+    assert api.get(detail_path("analytics_rollup", 34790), workspace=None).json()["error_code"] == "DLF.0100"
     assert show(api, "analytics_rollup", 34790, workspace="ws-analytics")["status"] == "success"
 
 
+DAY_22 = DAY_21 + 86_400_000
+
+
 def test_v1_list_filters_and_paging(api):
+    """Exclusive bounds on the start time, default today 00:00 .. now, offset as a page number."""
     path = f"{V1}/jobs/instances/detail"
-    body = api.get(path).json()
+    today = api.get(path).json()  # 2026-11-22 00:00 .. 06:00: what started today
+    assert {i["instanceId"] for i in today["instances"]} == {34766, 34771, 34780, 34781}
+    week = [("minPlanTime", DAY_21 - 2 * 86_400_000), ("maxPlanTime", DAY_22 + 6 * 3_600_000)]
+    body = api.get(path, query=week).json()
     assert body["total"] == 7
     plan_times = [i["planTime"] for i in body["instances"]]
     assert plan_times == sorted(plan_times, reverse=True)
-    page = api.get(path, query=[("limit", 2), ("offset", 2)]).json()
+    page = api.get(path, query=[*week, ("limit", 2), ("offset", 1)]).json()  # the second page
     assert [i["instanceId"] for i in page["instances"]] == [i["instanceId"] for i in body["instances"][2:4]]
     assert page["total"] == 7
-    exact = api.get(path, query=[("jobName", "nightly"), ("preciseQuery", "true")]).json()
+    exact = api.get(path, query=[*week, ("jobName", "nightly"), ("preciseQuery", "true")]).json()
     assert exact["total"] == 0
-    fuzzy = api.get(path, query=[("jobName", "nightly"), ("preciseQuery", "false")]).json()
+    fuzzy = api.get(path, query=[*week, ("jobName", "nightly"), ("preciseQuery", "false")]).json()
     assert fuzzy["total"] == 3
-    failed = api.get(path, query=[("status", "fail")]).json()
+    failed = api.get(path, query=[*week, ("status", "fail")]).json()
     assert {i["instanceId"] for i in failed["instances"]} == {34765, 34771}
-    window = api.get(path, query=[("minPlanTime", DAY_21), ("maxPlanTime", DAY_21)]).json()
+    started = DAY_21 + 5_000  # 34765 started 5 s after its plan time
+    assert api.get(path, query=[("minPlanTime", started), ("maxPlanTime", started)]).json()["total"] == 0
+    window = api.get(path, query=[("minPlanTime", started - 1), ("maxPlanTime", started + 1)]).json()
     assert [i["instanceId"] for i in window["instances"]] == [34765]
-    assert api.get(path, query=[("limit", 1001)]).json()["error_code"] == "DLF.0100"
-    assert api.get(path, query=[("limit", "x")]).json()["error_msg"].startswith("Invalid parameter limit")
+    assert api.get(path, query=[("limit", 1001)]).json()["error_code"] == "DLF.3051"
+    assert (
+        api.get(path, query=[("limit", "x")]).json()["error_msg"].startswith("The request parameter is invalid: limit")
+    )
+    too_long = api.get(path, query=[("minPlanTime", DAY_21 - 8 * 86_400_000), ("maxPlanTime", DAY_21)])
+    assert "may not exceed 7 days" in too_long.json()["error_msg"]
+
+
+def test_list_readings_switch(api, admin):
+    """The readings the documents leave open, as switches: record offsets, oldest first, plan-time windows."""
+    path = f"{V1}/jobs/instances/detail"
+    week = [("minPlanTime", DAY_21 - 2 * 86_400_000), ("maxPlanTime", DAY_22 + 6 * 3_600_000)]
+    everything = [i["instanceId"] for i in api.get(path, query=week).json()["instances"]]
+    admin.config(list_offset="record")
+    page = api.get(path, query=[*week, ("limit", 2), ("offset", 1)]).json()
+    assert [i["instanceId"] for i in page["instances"]] == everything[1:3]
+    admin.config(list_order="oldest_first")
+    assert [i["instanceId"] for i in api.get(path, query=week).json()["instances"]] == everything[::-1]
+    admin.config(list_window_on="plan_time")
+    exact = api.get(path, query=[("minPlanTime", DAY_21 - 1), ("maxPlanTime", DAY_21 + 1)]).json()
+    assert [i["instanceId"] for i in exact["instances"]] == [34765]
 
 
 def retry_body(**extra):
@@ -229,11 +279,12 @@ def test_v2_rerun_mode_1(api, admin):
     response = retry(api, "nightly_sales", retry_body(task_retrys=[task]))
     assert (response.status_code, response.content) == (200, b"")
     listing = f"{V2}/factory/jobs/nightly_sales/instances/detail"
-    before = api.get(listing, query=[("min_plan_time", DAY_21), ("max_plan_time", DAY_21)]).json()["instances"][0]
+    window = [("min_plan_time", DAY_21 - 1), ("max_plan_time", DAY_22)]
+    before = api.get(listing, query=window).json()["instances"][0]
     assert before["status"] == "fail"
     submitted = admin.clock()["now"]
     admin.advance(3)
-    after = api.get(listing, query=[("min_plan_time", DAY_21), ("max_plan_time", DAY_21)]).json()["instances"][0]
+    after = api.get(listing, query=window).json()["instances"][0]
     assert after["status"] == "waiting"
     assert after["submit_time"] == submitted != before["submit_time"]
     assert after["instance_id"] == 34765
@@ -257,20 +308,20 @@ def test_v2_rerun_mode_2_window_over_listed_jobs(api, admin):
 @pytest.mark.parametrize(
     ("body", "code", "fragment"),
     [
-        ({"retry_task_version": "original_version"}, "DLF.0100", "retry_location"),
-        (retry_body(retry_location="error_node"), "DLF.0100", "retry_location"),
-        (retry_body(retry_task_version="latest_version"), "DLF.0100", "retry_task_version"),
-        (retry_body(), "DLF.0100", "task_retrys"),
+        ({"retry_task_version": "original_version"}, "DLF.3051", "retry_location"),
+        (retry_body(retry_location="error_node"), "DLF.3051", "retry_location"),
+        (retry_body(retry_task_version="latest_version"), "DLF.3051", "retry_task_version"),
+        (retry_body(), "DLF.3051", "task_retrys"),
         (
             retry_body(task_retrys=[{"job_id": 917567, "plan_time": DAY_21, "submit_time": 1}], begin_time=1),
-            "DLF.0100",
+            "DLF.3051",
             "combined",
         ),
-        (retry_body(task_retrys=[{"job_id": 1, "plan_time": DAY_21, "submit_time": 1}]), "DLF.0100", "job_id"),
+        (retry_body(task_retrys=[{"job_id": 1, "plan_time": DAY_21, "submit_time": 1}]), "DLF.3051", "job_id"),
         (retry_body(task_retrys=[{"job_id": 917567, "plan_time": 5, "submit_time": 1}]), "DLF.0137", "does not exist"),
-        (retry_body(task_retrys=[{"job_id": 917567, "plan_time": DAY_21}]), "DLF.0100", "submit_time"),
-        (retry_body(begin_time=2, end_time=1, jobs=[]), "DLF.0100", "begin_time"),
-        (retry_body(begin_time=1, end_time=2, jobs=[], concurrent=129), "DLF.0100", "concurrent"),
+        (retry_body(task_retrys=[{"job_id": 917567, "plan_time": DAY_21}]), "DLF.3051", "submit_time"),
+        (retry_body(begin_time=2, end_time=1, jobs=[]), "DLF.3051", "begin_time"),
+        (retry_body(begin_time=1, end_time=2, jobs=[], concurrent=129), "DLF.3051", "concurrent"),
         (
             retry_body(begin_time=0, end_time=2 * 10**12, jobs=[{"job_name": "x", "workspace_id": "ws-default"}]),
             "DLF.1000",
@@ -280,7 +331,7 @@ def test_v2_rerun_mode_2_window_over_listed_jobs(api, admin):
             retry_body(
                 retry_location="specifiedNode", task_retrys=[{"job_id": 917567, "plan_time": DAY_21, "submit_time": 1}]
             ),
-            "DLF.0100",
+            "DLF.3051",
             "node_name",
         ),
     ],
@@ -300,7 +351,7 @@ def test_v2_rerun_refused_when_any_target_unfinished(api, admin):
         jobs=[{"job_name": "hourly_ingest", "workspace_id": "ws-default"}],
     )
     response = retry(api, "nightly_sales", body)
-    assert response.json()["error_code"] == "DLF.6309"
+    assert response.json()["error_code"] == "DLF.3051"
     admin.advance(5)
     assert show(api, "nightly_sales", 34766)["status"] == "success"  # nothing was rerun
 
@@ -309,32 +360,74 @@ def test_v2_unknown_job_and_workspace_rules(api):
     task = {"job_id": 917567, "plan_time": DAY_21, "submit_time": 1}
     assert retry(api, "ghost", retry_body(task_retrys=[task])).json() == {
         "error_code": "DLF.1000",
-        "error_msg": "Failed to find the job.",
+        "error_msg": "Failed to find the job: job 'ghost' in workspace ws-default",
     }
     missing = retry(api, "nightly_sales", retry_body(task_retrys=[task]), workspace=None)
-    assert missing.json() == {"error_code": "DLF.0100", "error_msg": "The workspace header is required."}
+    assert missing.json() == {
+        "error_code": "DLF.3051",
+        "error_msg": "The request parameter is invalid: workspace: the header is required",
+    }
     unknown = retry(api, "nightly_sales", retry_body(task_retrys=[task]), workspace="ws-nope")
-    assert unknown.json() == {"error_code": "DLF.6201", "error_msg": "The workspace does not exist."}
+    assert unknown.json() == {
+        "error_code": "DLF.3051",
+        "error_msg": "The request parameter is invalid: workspace: workspace ws-nope does not exist",
+    }
 
 
 def test_v2_list_default_window_filters_and_paging(api):
     path = f"{V2}/factory/jobs/nightly_sales/instances/detail"
-    today = api.get(path).json()
+    today = api.get(path).json()  # today 00:00 .. now, on the start time
     assert [i["instance_id"] for i in today["instances"]] == [34766]
     item = today["instances"][0]
     assert set(item) == {
         "job_name", "job_id", "instance_id", "status", "plan_time", "submit_time", "start_time", "end_time",
         "execute_time", "instance_type", "job_instance_name", "version", "force_success", "ignore_success",
     }  # fmt: skip
-    everything = api.get(path, query=[("min_plan_time", 0), ("limit", 2)]).json()
+    week = [("min_plan_time", DAY_21 - 2 * 86_400_000), ("max_plan_time", DAY_22 + 6 * 3_600_000)]
+    everything = api.get(path, query=[*week, ("limit", 2)]).json()
     assert everything["total"] == 3
     assert [i["instance_id"] for i in everything["instances"]] == [34766, 34765]
-    second = api.get(path, query=[("min_plan_time", 0), ("limit", 2), ("offset", 2)]).json()
+    second = api.get(path, query=[*week, ("limit", 2), ("offset", 1)]).json()  # offset is a page number
     assert [i["instance_id"] for i in second["instances"]] == [34764]
-    failed = api.get(path, query=[("min_plan_time", 0), ("status", "fail")]).json()
+    failed = api.get(path, query=[*week, ("status", "fail")]).json()
     assert [i["instance_id"] for i in failed["instances"]] == [34765]
-    assert api.get(path, query=[("limit", 0)]).json()["error_code"] == "DLF.0100"
-    assert api.get(path, query=[("force_success", "maybe")]).json()["error_code"] == "DLF.0100"
+    assert api.get(path, query=[("limit", 0)]).json()["error_code"] == "DLF.3051"
+    assert api.get(path, query=[("force_success", "maybe")]).json()["error_code"] == "DLF.3051"
+
+
+def test_v2_list_bounds_are_exclusive_and_a_month_at_most(api):
+    """SDK: instances whose start time is *greater than* min_plan_time and *less than* max_plan_time."""
+    path = f"{V2}/factory/jobs/nightly_sales/instances/detail"
+    started = DAY_21 + 5_000
+    assert api.get(path, query=[("min_plan_time", DAY_21), ("max_plan_time", DAY_21)]).json()["total"] == 0
+    assert api.get(path, query=[("min_plan_time", started), ("max_plan_time", DAY_22)]).json()["total"] == 0
+    window = api.get(path, query=[("min_plan_time", started - 1), ("max_plan_time", started + 1)]).json()
+    assert [i["instance_id"] for i in window["instances"]] == [34765]
+    too_long = api.get(path, query=[("min_plan_time", DAY_21 - 32 * 86_400_000), ("max_plan_time", DAY_21)])
+    assert "may not exceed 31 days" in too_long.json()["error_msg"]
+
+
+def test_v2_rerun_as_a_new_row(api, admin):
+    """``v2_rerun_rows: new``: a rerun adds a row of the same plan time, listed once its run is accepted."""
+    admin.config(v2_rerun_rows="new")
+    task = {"job_id": 917567, "plan_time": DAY_21, "submit_time": 1}
+    assert retry(api, "nightly_sales", retry_body(task_retrys=[task])).status_code == 200
+    path = f"{V2}/factory/jobs/nightly_sales/instances/detail"
+    window = [("min_plan_time", DAY_21 - 3_600_000), ("max_plan_time", DAY_22 + 7 * 3_600_000)]
+
+    def rows():
+        listed = api.get(path, query=window).json()["instances"]
+        return sorted((i["instance_id"], i["status"], i["version"]) for i in listed if i["plan_time"] == DAY_21)
+
+    assert rows() == [(34765, "fail", 1)]  # the lag: the new row is not listed yet
+    admin.advance(3.5)
+    assert rows() == [(34765, "fail", 1), (34791, "waiting", 2)]
+    assert show(api, "nightly_sales", 34765)["status"] == "fail"  # the old row stays as it was
+    admin.advance(100)
+    assert show(api, "nightly_sales", 34791)["status"] == "fail"  # the scripted outcome moved to the new row
+    assert retry(api, "nightly_sales", retry_body(task_retrys=[task])).status_code == 200  # the newest row
+    admin.advance(100)
+    assert rows() == [(34765, "fail", 1), (34791, "fail", 2), (34792, "success", 3)]
 
 
 def test_clock_set_backwards_shows_the_earlier_phase_again(api, admin):

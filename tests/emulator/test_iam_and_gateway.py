@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 import requests
+
+from airflow_provider_dataarts.emulator.scenario import DEFAULT_PATH
 
 from ._helpers import V1, V2, detail_path
 from ._signing import PROJECT
@@ -96,13 +99,41 @@ def test_wrong_project_in_path(api):
     response = api.get(f"/v1/{other}/jobs/nightly_sales/instances/34765")
     assert response.status_code == 403
     body = response.json()
-    assert body["error_code"] == "APIG.0302"
-    assert "project" in body["error_msg"] and "does not match" in body["error_msg"]
+    assert body["error_code"] == "APIG.0310"
+    assert body["error_msg"] == f"The project is unavailable: project {other}"
 
 
 def test_wrong_x_project_id_header(api):
     response = api.get(detail_path("nightly_sales", 34765), headers={"X-Project-Id": "f" * 32})
-    assert response.json()["error_code"] == "APIG.0302"
+    assert response.json()["error_code"] == "APIG.0310"
+
+
+def test_expired_token_forms_and_gateway_spelling(dataarts_emulator, api, admin):
+    """Both documented forms of an expired token, and both spellings of the gateway's codes."""
+    token = get_token(dataarts_emulator.url).headers["X-Subject-Token"]
+    admin.expire_tokens()
+    admin.config(token_expired_code="APIG.0301", gateway_code_spelling="APIGW")
+    body = api.get(detail_path("nightly_sales", 34765), token=token).json()
+    assert body["error_code"] == "APIGW.0301"
+    assert body["error_msg"].startswith("Incorrect IAM authentication information: token expires, expires_at: ")
+
+
+TWO_PROJECTS = {**json.loads(DEFAULT_PATH.read_text()), "extra_projects": ["fedcba9876543210fedcba9876543210"]}
+
+
+@pytest.mark.dataarts_scenario(TWO_PROJECTS)
+def test_a_token_is_bound_to_its_project(dataarts_emulator, api):
+    other = TWO_PROJECTS["extra_projects"][0]
+    scope = {"project": {"id": other}}
+    token = get_token(dataarts_emulator.url, scope=scope).headers["X-Subject-Token"]
+    assert api.get(f"/v1/{other}/jobs/nightly_sales/instances/34765", token=token).status_code == 200
+    refused = api.get(detail_path("nightly_sales", 34765), token=token)  # the main project's path
+    assert (refused.status_code, refused.json()) == (
+        403,
+        {"error_code": "Common.0018", "error_msg": "tenantId in token is not the same with in URL."},
+    )
+    modelarts = api.get(f"/v1/{PROJECT}/visualization-jobs/10", token=token, workspace=None)
+    assert (modelarts.status_code, modelarts.json()["error_code"]) == (403, "ModelArts.0210")
 
 
 def test_unknown_route_and_method(api):
@@ -176,7 +207,7 @@ def test_domain_scoped_token_is_refused_on_project_paths(dataarts_emulator, api)
     assert response.status_code == 201
     assert "project" not in response.json()["token"]
     refused = api.get(detail_path("nightly_sales", 34765), token=response.headers["X-Subject-Token"])
-    assert (refused.status_code, refused.json()["error_code"]) == (403, "APIG.0302")
+    assert (refused.status_code, refused.json()["error_code"]) == (403, "Common.0018")
 
 
 def test_admin_answers_carry_a_request_id(dataarts_emulator):

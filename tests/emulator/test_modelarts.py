@@ -71,16 +71,20 @@ def test_stop_goes_killing_then_killed(api, admin):
     admin.advance(1)
     assert status(api, "11") == 12
     refused = api.post(f"{V1}/visualization-jobs/11/stop")
-    assert refused.json()["error_code"] == "ModelArts.0106"
+    assert refused.json() == {
+        "is_success": False,
+        "error_code": "ModelArts.0105",
+        "error_message": "This job can't be stop. job status: 12",
+    }
 
 
 def test_unknown_job(api):
     for response in (api.get(f"{V1}/visualization-jobs/99"), restart(api, "99")):
-        assert response.status_code == 404
+        assert response.status_code == 400
         assert response.json() == {
             "is_success": False,
-            "error_code": "ModelArts.0104",
-            "error_message": "The job does not exist.",
+            "error_code": "ModelArts.0102",
+            "error_message": "The resource does not exist: visualization job 99",
         }
 
 
@@ -92,14 +96,14 @@ def test_error_message_field_switch_applies_to_modelarts(api, admin):
 def test_list(api):
     body = api.get(f"{V1}/visualization-jobs").json()
     assert (body["is_success"], body["job_total_count"]) == (True, 2)
-    assert [j["job_id"] for j in body["jobs"]] == ["11", "10"]  # newest create_time first
+    assert [j["job_id"] for j in body["jobs"]] == [11, 10]  # newest create_time first
     ordered = api.get(f"{V1}/visualization-jobs", query=[("sortBy", "job_name"), ("order", "asc")]).json()
     assert [j["job_name"] for j in ordered["jobs"]] == ["live-tensorboard", "team-tensorboard"]
     running = api.get(f"{V1}/visualization-jobs", query=[("status", 8)]).json()
-    assert [j["job_id"] for j in running["jobs"]] == ["11"]
+    assert [j["job_id"] for j in running["jobs"]] == [11]
     search = api.get(f"{V1}/visualization-jobs", query=[("search_content", "team")]).json()
     assert search["job_total_count"] == 1
     paged = api.get(f"{V1}/visualization-jobs", query=[("per_page", 1), ("page", 2)]).json()
-    assert [j["job_id"] for j in paged["jobs"]] == ["10"]
+    assert [j["job_id"] for j in paged["jobs"]] == [10]
     bad = api.get(f"{V1}/visualization-jobs", query=[("order", "up")])
     assert (bad.status_code, bad.json()["error_code"], bad.json()["is_success"]) == (400, "ModelArts.0101", False)

@@ -84,7 +84,7 @@ def test_unreadable_file():
 def test_admin_reset_with_a_new_scenario_then_back(dataarts_emulator, api, admin):
     admin.reset({"factory_jobs": [{"name": "fresh", "instances": [{"instance_id": 3, "plan_time": 0}]}]})
     assert api.get(detail_path("fresh", 3)).status_code == 200
-    assert api.get(detail_path("nightly_sales", 34765)).json()["error_code"] == "DLF.1000"
+    assert api.get(detail_path("nightly_sales", 34765)).json()["error_code"] == "DLF.0100"
     admin.reset()  # back to the scenario loaded last
     assert api.get(detail_path("fresh", 3)).status_code == 200
     with pytest.raises(EmulatorAdminError, match="unknown key"):
@@ -147,7 +147,7 @@ def test_initial_running_instance_with_duration_and_outcome(admin, api):
     assert (body["status"], [n["status"] for n in body["nodes"]]) == ("fail", ["success", "fail"])
     assert api.get(detail_path("j", 2)).json()["status"] == "waiting"
     assert [n["status"] for n in api.get(detail_path("j", 3)).json()["nodes"]] == ["success", "pause"]
-    assert api.post(f"{detail_path('j', 3)}/restart").json()["error_code"] == "DLF.6309"
+    assert api.post(f"{detail_path('j', 3)}/restart").json()["error_code"] == "DLF.3051"
 
 
 def test_clock_admin(admin):

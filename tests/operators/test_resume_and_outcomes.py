@@ -11,7 +11,7 @@ from airflow_provider_dataarts.operators.modelarts import ModelArtsRestartVisual
 from airflow_provider_dataarts.operators.quality import DataArtsRerunQualityOperator
 from airflow_provider_dataarts.waiting import DataArtsRunFailedError
 from tests.conftest import routes
-from tests.operators.conftest import FAST
+from tests.operators.conftest import FAST, SPEED
 from tests.operators.harness import FakeTaskInstance, StateStore, make_context, run_task
 
 RESTART = r"^/v1/[^/]+/jobs/nightly_sales/instances/34766/restart$"
@@ -148,10 +148,26 @@ def test_quality_alarm_can_be_accepted_and_returns_rule_results(live) -> None:
     operator = DataArtsRerunQualityOperator(task_id="q", rule_id="1440764172232392705", fail_on_alarm=False, **FAST)
     result = run_task(operator)
     assert result["outcome"] == "alarming" and result["run_status"] == "ALARMING"
-    assert {rule["sub_rule_id"]: rule["abnormal_table_status"] for rule in result["rules"]} == {
-        "11": "NORMAL",
-        "12": "ALARM",
-    }
+    assert [(rule["sub_rule_id"], rule["abnormal_table_status"]) for rule in result["rules"]] == [
+        ("11", "UNSUPPORTED"),
+        ("12", "UNSUPPORTED"),
+    ]
+    assert all(rule["sub_instance_id"] and isinstance(rule["results"], list) for rule in result["rules"])
+
+
+@pytest.mark.parametrize("export", ["FAILED", "READY", "RUNNING", "SUCCESS", "UNSUPPORTED"])
+def test_no_rule_is_called_alarmed_from_its_abnormal_table_export_status(live, export) -> None:
+    """``abnormal_table_status`` is the abnormal-table export's status (SDK docstring), not a verdict."""
+    scenario = dict(live.scenario)
+    job = dict(scenario["quality_jobs"][0])
+    job["rules"] = [{**rule, "abnormal_table_status": export} for rule in job["rules"]]
+    live.admin.reset({**scenario, "quality_jobs": [job, *scenario["quality_jobs"][1:]]})
+    live.admin.set_speed(SPEED)
+    operator = DataArtsRerunQualityOperator(task_id="q", rule_id="1440764172232392705", **FAST)
+    with pytest.raises(DataArtsRunFailedError) as raised:
+        run_task(operator)  # the first scripted rerun ends ALARMING
+    message = str(raised.value)
+    assert "ALARMING" in message and "alarmed" not in message and export not in message
 
 
 def test_a_visualization_job_already_up_is_not_restarted(live) -> None:
