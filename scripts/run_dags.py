@@ -116,8 +116,11 @@ def describe(result: dict[str, Any]) -> list[str]:
             if value.get("instances"):
                 detail += " [" + ", ".join(f"{i['instance_id']}={i['status']}" for i in value["instances"]) + "]"
             if value.get("rules"):
-                rules = (f"rule {r['sub_rule_id']}={r['abnormal_table_status']}" for r in value["rules"])
-                detail += " [" + ", ".join(rules) + "]"
+                detail += (
+                    f" [{len(value['rules'])} rule result(s): sub-rules "
+                    + ", ".join(str(r["sub_rule_id"]) for r in value["rules"])
+                    + "]"
+                )
         elif value is not None:
             detail = json.dumps(value)[:120]
         lines.append(f"  {task_id:<34} {state:<9} {detail}")

@@ -134,6 +134,15 @@ def run_worker(runs: list[int], plans: list[dict], url: str, output: str, seed: 
     Path(output).write_text(json.dumps({"results": results, "broken": breaker.broken}))
 
 
+#: the readings of what the documents leave open, one per worker's emulator (see docs/emulator.md)
+READINGS: list[dict[str, Any]] = [
+    {},
+    {"list_order": "oldest_first", "v2_rerun_rows": "new", "list_offset": "record"},
+    {"list_window_on": "plan_time", "token_expired_code": "APIG.0301", "gateway_code_spelling": "APIGW"},
+    {"list_order": "oldest_first", "v2_rerun_rows": "new", "list_window_on": "plan_time"},
+]
+
+
 def soak(runs: int, workers: int, seed: int, probability: float) -> dict[str, Any]:
     """Run the soak; return its figures."""
     from airflow_provider_dataarts.emulator import Emulator
@@ -145,6 +154,8 @@ def soak(runs: int, workers: int, seed: int, probability: float) -> dict[str, An
     # (the quality status path names no job, so a fault on it would hit every quality wait).
     with contextlib.ExitStack() as stack:
         emulators = [stack.enter_context(Emulator(scenario=world)) for _ in range(workers)]
+        for number, emulator in enumerate(emulators):  # each worker's services read the API another way
+            emulator.admin.config(**READINGS[number % len(READINGS)])
         outputs = [tempfile.mktemp(suffix=".json") for _ in range(workers)]
         logs = [
             stack.enter_context(open(tempfile.mktemp(prefix=f"dataarts-soak-worker-{number}-", suffix=".log"), "w"))
