@@ -42,9 +42,14 @@ class DataArtsTaskMixin:
         for name in ("workspace", "project_id"):
             self.checked(name, validation.token, rendered=rendered)
 
-    def checked(self, name: str, check: Any, *args: Any, rendered: bool) -> Any:
-        """``check(name, value, *args)`` unless the value is None or (before rendering) not resolved yet."""
+    def checked(self, name: str, check: Any, *args: Any, rendered: bool, required: bool = False) -> Any:
+        """``check(name, value, *args)`` unless the value is None or (before rendering) not resolved yet; a
+        ``required`` value that is None - given so, or rendered so by a template - is refused."""
         value = getattr(self, name)
-        if value is None or (not rendered and validation.is_unresolved(value)):
+        if value is None:
+            if required:
+                raise validation.InvalidParameterError(name, "is required (did a template render nothing?)")
+            return value
+        if not rendered and validation.is_unresolved(value):
             return value
         return check(name, value, *args)

@@ -8,6 +8,7 @@ these at DAG-parse time.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
@@ -53,14 +54,15 @@ def choice(parameter: str, value: Any, allowed: Mapping[Any, T] | Collection[T])
     raise InvalidParameterError(parameter, f"got {_show(value)}; allowed values: {names}")
 
 
-def text(parameter: str, value: Any, *, max_length: int = 256) -> str:
-    """A non-empty string without surrounding whitespace or control characters."""
+def text(parameter: str, value: Any, *, max_length: int = 256, secret: bool = False) -> str:
+    """A non-empty string without surrounding whitespace or control characters (a ``secret`` is never shown)."""
     if not isinstance(value, str):
         raise InvalidParameterError(parameter, f"expected a string, got {type(value).__name__}")
     if not value.strip():
         raise InvalidParameterError(parameter, "must not be empty")
     if value != value.strip():
-        raise InvalidParameterError(parameter, f"has leading or trailing whitespace: {_show(value)}")
+        shown = "(the value is not shown)" if secret else _show(value)
+        raise InvalidParameterError(parameter, f"has leading or trailing whitespace: {shown}")
     if any(ord(char) < 32 or ord(char) == 127 for char in value):
         raise InvalidParameterError(parameter, "must not contain control characters")
     if len(value) > max_length:
@@ -68,11 +70,29 @@ def text(parameter: str, value: Any, *, max_length: int = 256) -> str:
     return value
 
 
+#: path segments the transports would normalise away (``/jobs/../x`` is not job "..")
+_DOT_SEGMENTS = (".", "..")
+#: what a template that rendered nothing leaves behind (Jinja renders None as "None")
+_RENDERED_NOTHING = ("None", "none", "null")
+
+
+def path_segment(parameter: str, value: Any, *, max_length: int = 256) -> str:
+    """A name sent as one path segment: :func:`text`, and not ``.``, ``..`` or a rendered ``None``."""
+    value = text(parameter, value, max_length=max_length)
+    if value in _DOT_SEGMENTS:
+        raise InvalidParameterError(parameter, f"{value!r} cannot be sent as a path segment (it names a directory)")
+    if value in _RENDERED_NOTHING:
+        raise InvalidParameterError(
+            parameter, f"is {value!r}: a template that rendered nothing? give the real name (templated values included)"
+        )
+    return value
+
+
 def name_id(parameter: str, value: Any) -> str:
     """An id that may hold letters (a ModelArts job id): a non-empty string, or a number."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise InvalidParameterError(parameter, f"expected an id, got {type(value).__name__}")
-    return text(parameter, str(value), max_length=128)
+    return path_segment(parameter, str(value), max_length=128)
 
 
 def identifier(parameter: str, value: Any) -> str:
@@ -115,8 +135,8 @@ def positive_number(parameter: str, value: Any, *, allow_none: bool = False) -> 
             value = float(value)
         except ValueError:
             raise InvalidParameterError(parameter, f"expected a number of seconds, got {_show(value)}") from None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        raise InvalidParameterError(parameter, f"expected a number of seconds, got {_show(value)}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidParameterError(parameter, f"expected a finite number of seconds, got {_show(value)}")
     if value <= 0:
         raise InvalidParameterError(parameter, f"must be greater than 0, got {value}")
     return float(value)

@@ -36,6 +36,9 @@ LINK_XCOM_KEY = "dataarts_target"
 DEFAULT_TIMEOUT = 7 * 24 * 3600.0
 #: seconds between polls while a no-wait task confirms that its action took effect
 CONFIRM_POLL_INTERVAL = 5.0
+#: the longest a killed worker task waits for its restarted run to show up so that it can stop it
+#: (Airflow gives ``on_kill`` a minute before it kills the process)
+KILL_PATIENCE = 45.0
 
 
 class DataArtsRunFailedError(AirflowException):
@@ -44,6 +47,10 @@ class DataArtsRunFailedError(AirflowException):
 
 class DataArtsWaitTimeoutError(DataArtsRunFailedError):
     """The wait reached its ``timeout``."""
+
+
+class DataArtsNoSnapshotError(AirflowException):
+    """No usable look at the remote run could be had before acting, so nothing was sent."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -150,6 +157,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
         self.cancel_on_kill = validation.boolean("cancel_on_kill", cancel_on_kill)
         self.fail_on_alarm = True
         self._watch: dict[str, Any] | None = None
+        self._start_deadline: float | None = None
         # Subclasses set their own arguments, then call validate_arguments(rendered=False).
 
     # --- what subclasses provide -------------------------------------------------------------------
@@ -179,7 +187,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
 
     def _wait(self, context: Any, watch: dict[str, Any], start_deadline: float | None, acted: bool) -> Any:
         """Wait for the run in ``watch`` here or in the triggerer, then finish."""
-        self._watch = watch
+        self._watch, self._start_deadline = watch, start_deadline
         context["ti"].xcom_push(key=LINK_XCOM_KEY, value=self._link_payload(watch))
         from airflow_provider_dataarts.runs.base import Limits
 
@@ -212,13 +220,14 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
     def execute_complete(self, context: Any, event: Any = None) -> Any:
         """Resume after the trigger: check the event, then succeed or fail like the worker path."""
         event = check_event(event, self.kind_name, self.identity())
-        self._watch = event["watch"]
+        self._watch, self._start_deadline = event["watch"], event.get("start_deadline")
         return self._finish(context, event, acted=True)
 
     def on_kill(self) -> None:
-        """Worker-side kill: stop the remote run where the API allows."""
+        """Worker-side kill: stop the remote run where the API allows (once it shows, if it is still in
+        its restart lag: at most :data:`KILL_PATIENCE` seconds)."""
         if self._watch is not None and self.cancel_on_kill:
-            self._stop(self._watch, "the task was killed")
+            self._stop(self._watch, "the task was killed", patience=KILL_PATIENCE)
 
     def _start(self, context: Any) -> tuple[dict[str, Any], float | None, bool]:
         """``(watch, start deadline, acted)``: resume an earlier try's run, attach, or act."""
@@ -234,7 +243,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
 
     def _attach_or_act(self, context: Any, unconfirmed: int) -> tuple[dict[str, Any], float | None, bool]:
         """Snapshot the remote state; wait for a run already in progress, else act."""
-        plan = self.prepare(self.hook)
+        plan = self._snapshot()
         if plan.in_progress:
             self.log.info(
                 "%s is already in progress: waiting for it instead of acting. %s",
@@ -243,6 +252,44 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
             )
             return plan.watch, None, unconfirmed > 0  # after an unanswered action of ours: ours, presumably
         return self._act(context, plan, unconfirmed)
+
+    def _snapshot(self) -> Plan:
+        """:meth:`prepare`, tried again after a transient failure (an unusable answer among them) within
+        the hook's retry limit: nothing is sent without a usable look at the run."""
+        from airflow_provider_dataarts.runs.base import is_transient
+
+        policy = self.hook.retry_policy
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self.prepare(self.hook)
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                if attempt > policy.limit:
+                    raise DataArtsNoSnapshotError(
+                        f"{self.task_id}: no usable look at {self.identity()} after {attempt} tries ({error}); "
+                        "nothing was sent"
+                    ) from error
+                self.log.warning("%s: the look before acting failed (%s); trying again", self.task_id, error)
+                time.sleep(policy.wait_seconds(attempt, error))
+
+    def _refused_for_a_run_in_progress(self, error: Exception) -> Plan | None:
+        """After the service refused the action: the plan to wait for a run now in progress (another task
+        or a user started it in the meantime), or None when nothing runs."""
+        from airflow_provider_dataarts.api import errors
+
+        if not isinstance(error, errors.DataArtsApiError) or isinstance(
+            error, (errors.DataArtsAuthError, errors.DataArtsThrottledError)
+        ):
+            return None
+        try:
+            plan = self._snapshot()
+        except Exception as look:
+            self.log.warning("%s: after the refusal, the run could not be read: %s", self.task_id, look)
+            return None
+        return plan if plan.in_progress else None
 
     def _act(self, context: Any, plan: Plan, unconfirmed: int) -> tuple[dict[str, Any], float | None, bool]:
         """Act on ``plan``, recording the phase so a retry knows whether the action may have happened."""
@@ -266,7 +313,16 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
             )
             if store is not None and refused:  # certainly not acted on: a retry acts without waiting
                 store.set(STATE_KEY, {**record, "phase": "refused"})
-            raise
+            running = self._refused_for_a_run_in_progress(error)
+            if running is None:
+                raise
+            self.log.warning(
+                "%s refused the action (%s): a run is already in progress, started elsewhere; waiting for it. %s",
+                self.kind.describe(running.watch),
+                error,
+                running.note,
+            )
+            return running.watch, None, False
         if store is not None:
             store.set(STATE_KEY, {**record, "watch": watch, "phase": "acted"})
         self.log.info("Acted on %s; waiting for the new run", self.kind.describe(watch))
@@ -274,7 +330,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
 
     def _resume(self, record: Mapping[str, Any]) -> tuple[dict[str, Any], float | None, bool] | None:
         """Pick up the run an earlier try of this task started, unless it ended in failure."""
-        from airflow_provider_dataarts.api.models import Phase
+        from airflow_provider_dataarts.api.phases import Phase
 
         if record.get("phase") == "refused":
             return None
@@ -312,16 +368,14 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
                 return verdict.event
             time.sleep(verdict.sleep)
 
-    def _stop(self, watch: Mapping[str, Any], why: str) -> None:
-        what = self.kind.describe(watch)
-        if self.kind.stop is None:
-            self.log.warning("%s: %s, but this API has no stop call: the remote run continues", what, why)
-            return
-        self.log.info("%s: %s: stopping the remote run", what, why)
-        try:
-            self.hook.run(self.kind.stop(watch))
-        except Exception as error:
-            self.log.warning("%s: could not stop the remote run: %s", what, error)
+    def _stop(self, watch: Mapping[str, Any], why: str, *, patience: float) -> None:
+        """Stop the remote run; if it has not shown up yet, wait for it until its start deadline (at most
+        ``patience`` seconds)."""
+        from airflow_provider_dataarts.runs.stopping import stop_here, stop_script
+
+        now = time.time()
+        give_up_at = min(max(self._start_deadline or now, now), now + patience)
+        stop_here(self.hook, stop_script(self.kind, watch, why, give_up_at), self.log)
 
     def _finish(self, context: Any, event: Mapping[str, Any], acted: bool) -> Any:
         from airflow_provider_dataarts.runs.base import NOT_STARTED, TIMEOUT
@@ -335,7 +389,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
             )
             return self._wait(context, *self._attach_or_act(context, unconfirmed))
         if event["status"] == TIMEOUT and self.cancel_on_kill:
-            self._stop(event["watch"], "the wait timed out")
+            self._stop(event["watch"], "the wait timed out", patience=self.start_timeout)
         return outcome(event, acted=acted, fail_on_alarm=self.fail_on_alarm, log=self.log)
 
     def _link_payload(self, watch: Mapping[str, Any]) -> dict[str, Any]:

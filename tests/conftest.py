@@ -67,3 +67,20 @@ def pytest_terminal_summary(terminalreporter) -> None:
     except ImportError:
         return
     terminalreporter.write_line(f"bad-input catalogue: {CASE_COUNT} cases")
+
+
+def _hypothesis_profile() -> None:
+    """At least 1,000 examples per property test, without timing flakiness (CI runs on 2 cores)."""
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile(
+        "dataarts",
+        max_examples=1000,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        derandomize=True,
+    )
+    settings.load_profile("dataarts")
+
+
+_hypothesis_profile()

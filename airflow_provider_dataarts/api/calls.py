@@ -11,6 +11,8 @@ from collections.abc import Callable, Generator, Mapping
 from typing import Any, TypeVar
 
 from airflow_provider_dataarts.api import catalogue as api
+from airflow_provider_dataarts.api import errors, fields
+from airflow_provider_dataarts.api.fields import UnusableAnswer
 from airflow_provider_dataarts.api.models import (
     FactoryInstance,
     JobInstance,
@@ -31,12 +33,44 @@ def _single(call: Call) -> Steps[ApiResponse]:
     return response
 
 
+def parsed(response: ApiResponse, parse: Callable[[Any], T]) -> T:
+    """``parse(the decoded body)``, or the provider's response error naming the API, the HTTP status,
+    the request id and a short excerpt - never a raw ``KeyError`` or ``ValueError`` from a bad answer."""
+    try:
+        return parse(response.json())
+    except (UnusableAnswer, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as error:
+        request = response.request
+        name = request.call.endpoint.name if request is not None else "the call"
+        raise errors.DataArtsResponseError(
+            f"{name}: HTTP {response.status}: the answer is not the documented one: {error}: {response.excerpt()}",
+            status=response.status,
+            request_id=response.request_id,
+            method=request.method if request is not None else None,
+            path=request.path if request is not None else None,
+        ) from None
+
+
+M = TypeVar("M")
+
+
+def _asked_for(model: M, field: str, asked: Any) -> M:
+    """The model, unless the answer names another id than the one asked for (a misrouted answer)."""
+    got = getattr(model, field)
+    if got and got != str(asked):
+        raise UnusableAnswer(f"the answer is about {field} {got[:40]!r}, not the {str(asked)[:40]!r} asked for")
+    return model
+
+
 def _page(response: ApiResponse, items_key: str, total_key: str, parse: Callable[[Any], T]) -> Page[T]:
-    data = response.json() or {}
-    raw = data.get(items_key) or []
-    total = data.get(total_key)
-    items = tuple(parse(item) for item in raw)
-    return Page(int(total) if total is not None else len(raw), items, response.server_time_ms)
+    def read(data: Any) -> Page[T]:
+        data = fields.obj(data)
+        raw = fields.items(data, items_key)
+        total = fields.integer(data, total_key, required=True)
+        if total is None or total < 0:
+            raise UnusableAnswer(f"{total_key!r} is negative: {total}")
+        return Page(total, tuple(parse(item) for item in raw), response.server_time_ms)
+
+    return parsed(response, read)
 
 
 # --- DataArts Factory v1 ---------------------------------------------------------------------------
@@ -72,7 +106,7 @@ def get_job_instance(job_name: str, instance_id: str | int, *, workspace: str | 
     response = yield from _single(
         Call(api.DLF_SHOW_INSTANCE, {"job_name": job_name, "instance_id": instance_id}, workspace=workspace)
     )
-    return JobInstance.from_api(response.json() or {})
+    return parsed(response, lambda data: _asked_for(JobInstance.from_api(data), "instance_id", instance_id))
 
 
 def list_job_instances(
@@ -143,12 +177,16 @@ def list_factory_instances(
 
 
 def rerun_quality_job(rule_type: int, rule_id: str, *, workspace: str | None = None) -> Steps[str]:
-    """Rerun a quality (1) or comparison (2) job; returns the new instance id."""
+    """Rerun a quality (1) or comparison (2) job; returns the new instance id, or "" when the accepted
+    answer names none usable (the run is then found by its time window)."""
     response = yield from _single(
         Call(api.QUALITY_RERUN, body={"rule_type": rule_type, "rule_id": str(rule_id)}, workspace=workspace)
     )
-    data = response.json() or {}
-    return str(data.get("instance_id") or "")
+    try:
+        instance_id = fields.word(fields.obj(response.json()), "instance_id")
+    except UnusableAnswer:
+        return ""  # accepted (a 2xx JSON object): the rerun happened, whatever its id field holds
+    return instance_id if instance_id is not None and instance_id.isdigit() else ""
 
 
 def list_quality_instances(
@@ -206,7 +244,7 @@ def stop_visualization_job(job_id: str) -> Steps[None]:
 def get_visualization_job(job_id: str) -> Steps[VisualizationJob]:
     """A visualization job's detail."""
     response = yield from _single(Call(api.MODELARTS_SHOW, {"job_id": job_id}))
-    return VisualizationJob.from_api(response.json() or {})
+    return parsed(response, lambda data: _asked_for(VisualizationJob.from_api(data), "job_id", job_id))
 
 
 def list_visualization_jobs(

@@ -42,6 +42,9 @@ class Endpoint:
     project_scoped: bool = True
     #: a POST that changes nothing remote (creating an IAM token), so it is as safe to re-send as a read
     side_effect_free: bool = False
+    #: the documented success answer: "object" (a JSON object), "empty" (no body), "is_success"
+    #: (``{"is_success": true}``), "token" (an object and an ``X-Subject-Token`` header)
+    answer: str = "object"
 
     @property
     def is_read(self) -> bool:
@@ -56,8 +59,12 @@ class Endpoint:
 
 _DLF_INSTANCE = "/v1/{project_id}/jobs/{job_name}/instances/{instance_id}"
 
-DLF_RESTART_INSTANCE = Endpoint("dlf.restart", Service.DLF, "POST", _DLF_INSTANCE + "/restart", Workspace.OPTIONAL)
-DLF_STOP_INSTANCE = Endpoint("dlf.stop", Service.DLF, "POST", _DLF_INSTANCE + "/stop", Workspace.OPTIONAL)
+DLF_RESTART_INSTANCE = Endpoint(
+    "dlf.restart", Service.DLF, "POST", _DLF_INSTANCE + "/restart", Workspace.OPTIONAL, answer="empty"
+)
+DLF_STOP_INSTANCE = Endpoint(
+    "dlf.stop", Service.DLF, "POST", _DLF_INSTANCE + "/stop", Workspace.OPTIONAL, answer="empty"
+)
 DLF_SHOW_INSTANCE = Endpoint("dlf.show", Service.DLF, "GET", _DLF_INSTANCE, Workspace.OPTIONAL)
 DLF_LIST_INSTANCES = Endpoint(
     "dlf.list", Service.DLF, "GET", "/v1/{project_id}/jobs/instances/detail", Workspace.OPTIONAL
@@ -69,6 +76,7 @@ FACTORY_RETRY_INSTANCES = Endpoint(
     "POST",
     "/v2/{project_id}/factory/jobs/{job_name}/instances/retry",
     Workspace.REQUIRED,
+    answer="empty",
 )
 FACTORY_LIST_INSTANCES = Endpoint(
     "factory.list",
@@ -97,9 +105,15 @@ QUALITY_INSTANCE_RESULT = Endpoint(
 )
 
 _VISUALIZATION_JOB = "/v1/{project_id}/visualization-jobs/{job_id}"
-MODELARTS_RESTART = Endpoint("modelarts.restart", Service.MODELARTS, "POST", _VISUALIZATION_JOB + "/restart")
-MODELARTS_STOP = Endpoint("modelarts.stop", Service.MODELARTS, "POST", _VISUALIZATION_JOB + "/stop")
+MODELARTS_RESTART = Endpoint(
+    "modelarts.restart", Service.MODELARTS, "POST", _VISUALIZATION_JOB + "/restart", answer="is_success"
+)
+MODELARTS_STOP = Endpoint(
+    "modelarts.stop", Service.MODELARTS, "POST", _VISUALIZATION_JOB + "/stop", answer="is_success"
+)
 MODELARTS_SHOW = Endpoint("modelarts.show", Service.MODELARTS, "GET", _VISUALIZATION_JOB)
 MODELARTS_LIST = Endpoint("modelarts.list", Service.MODELARTS, "GET", "/v1/{project_id}/visualization-jobs")
 
-IAM_TOKEN = Endpoint("iam.token", Service.IAM, "POST", "/v3/auth/tokens", project_scoped=False, side_effect_free=True)
+IAM_TOKEN = Endpoint(
+    "iam.token", Service.IAM, "POST", "/v3/auth/tokens", project_scoped=False, side_effect_free=True, answer="token"
+)

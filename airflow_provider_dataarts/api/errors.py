@@ -14,6 +14,17 @@ from typing import Any
 from airflow.providers.common.compat.sdk import AirflowException
 
 _CODE_KEYS = ("error_code", "errorCode", "code")
+#: the longest API message kept in an error (a hostile answer may carry megabytes)
+MAX_API_MESSAGE = 500
+#: the longest error text: exceptions end up in logs, XCom and trigger events
+MAX_ERROR_TEXT = 2000
+
+
+def cap(text: str, longest: int) -> str:
+    """``text`` cut to ``longest`` characters, saying so."""
+    return text if len(text) <= longest else text[: longest - 20] + f"... ({len(text)} chars)"
+
+
 _MESSAGE_KEYS = ("error_msg", "error_message", "errorMsg", "errorMessage", "message", "msg")
 
 
@@ -33,18 +44,18 @@ class DataArtsError(AirflowException):
         hint: str | None = None,
     ) -> None:
         self.status = status
-        self.code = code
-        self.api_message = api_message
-        self.request_id = request_id
+        self.code = None if code is None else cap(code, 64)
+        self.api_message = None if api_message is None else cap(api_message, MAX_API_MESSAGE)
+        self.request_id = None if request_id is None else cap(request_id, 128)
         self.method = method
         self.path = path
         self.hint = hint
         parts = [message]
         if hint:
             parts.append(hint)
-        if request_id:
-            parts.append(f"(request id {request_id})")
-        super().__init__(" ".join(parts))
+        if self.request_id:
+            parts.append(f"(request id {self.request_id})")
+        super().__init__(cap(" ".join(parts), MAX_ERROR_TEXT))
 
 
 class DataArtsConfigError(DataArtsError):
@@ -80,6 +91,11 @@ class DataArtsThrottledError(DataArtsApiError):
 
 class DataArtsServerError(DataArtsApiError):
     """5xx from the service or its gateway."""
+
+
+class DataArtsResponseError(DataArtsApiError):
+    """An answer that is not what the API documents (not JSON, wrong types, fields missing, too large,
+    a redirect): never a baseline, an outcome or an accepted action. Reads are tried again."""
 
 
 class DataArtsTokenExpiredError(DataArtsAuthError):
@@ -122,10 +138,10 @@ def parse_error_body(body: bytes | str | Any) -> tuple[str | None, str | None]:
         try:
             data = json.loads(raw) if raw.strip() else None
         except ValueError:
-            return None, raw.strip()[:300] or None
+            return None, cap(raw.strip(), MAX_API_MESSAGE) or None
     if not isinstance(data, Mapping):
         return None, None
-    candidates = [data] + [value for value in data.values() if isinstance(value, Mapping)]
+    candidates = [data] + [value for value in list(data.values())[:100] if isinstance(value, Mapping)]
     for candidate in candidates:
         code, message = _find(candidate, _CODE_KEYS), _find(candidate, _MESSAGE_KEYS)
         if code is not None or message is not None:

@@ -19,7 +19,8 @@ import weakref
 from collections.abc import Awaitable, Callable
 
 from airflow_provider_dataarts.api.catalogue import IAM_TOKEN, Service
-from airflow_provider_dataarts.api.errors import DataArtsApiError
+from airflow_provider_dataarts.api.errors import DataArtsResponseError
+from airflow_provider_dataarts.api.fields import UnusableAnswer
 from airflow_provider_dataarts.api.request import Call
 from airflow_provider_dataarts.api.responses import ApiResponse
 from airflow_provider_dataarts.api.settings import ConnectionSettings
@@ -56,15 +57,18 @@ def token_key(settings: ConnectionSettings) -> str:
 
 
 def parse_token(response: ApiResponse) -> tuple[str, float]:
-    """``(token, expires_at as epoch seconds)`` from IAM's answer."""
-    token = response.headers.get("x-subject-token")
-    if not token:
-        raise DataArtsApiError("IAM answered without an X-Subject-Token header", status=response.status)
+    """``(token, expires_at as epoch seconds)`` from IAM's answer; a missing or unreadable expiry
+    means an hour (the documented lifetime is 24 h: stay conservative)."""
+    token = response.headers.get("x-subject-token") or ""
+    if not token or len(token) > 16384 or not token.isprintable() or " " in token:
+        raise DataArtsResponseError("IAM answered without a usable X-Subject-Token header", status=response.status)
     try:
         expires = response.json()["token"]["expires_at"]
         expires_at = dt.datetime.fromisoformat(expires.replace("Z", "+00:00")).timestamp()
-    except (KeyError, TypeError, ValueError):
-        expires_at = time.time() + 3600.0  # documented lifetime is 24 h; stay conservative
+    except (UnusableAnswer, KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        expires_at = time.time() + 3600.0
+    if not time.time() < expires_at < time.time() + 2 * 86400:
+        expires_at = min(max(expires_at, time.time()), time.time() + 3600.0)
     return token, expires_at
 
 

@@ -1,124 +1,25 @@
-"""Typed results and the meaning of every remote status, defined once per kind of run.
+"""Typed results of the API calls, read through :mod:`.fields` so that only documented answers count.
 
-Operators, sensors and triggers ask :attr:`phase`; nobody keeps a private list of states. Parsers
-accept every documented field form (docs' ``instanceId`` or the SDK's ``instancesId``, ids as
-numbers or strings) and ignore fields they do not know.
+Each ``from_api`` takes one decoded JSON value and returns a model, or raises
+:class:`~.fields.UnusableAnswer` naming the field at fault; the call layer turns that into the
+provider's response error. What every status *means* lives in :mod:`.phases`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import enum
-from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
-T = TypeVar("T")
-
-
-class Phase(str, enum.Enum):
-    """Where a remote run is, in the terms a wait needs."""
-
-    IN_PROGRESS = "in_progress"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    ALARMING = "alarming"  # quality: finished, and a rule alarm fired
-    STALLED = "stalled"  # paused / suspended / frozen: not moving, never a success
-    UNKNOWN = "unknown"  # a status this provider does not know: keep waiting, never a success
-
-    @property
-    def finished(self) -> bool:
-        return self in (Phase.SUCCEEDED, Phase.FAILED, Phase.ALARMING)
-
-
-#: DataArts Factory instance status (v1 and v2) -> phase
-FACTORY_PHASES: dict[str, Phase] = {
-    "waiting": Phase.IN_PROGRESS,
-    "running": Phase.IN_PROGRESS,
-    "success": Phase.SUCCEEDED,
-    "fail": Phase.FAILED,
-    "running-exception": Phase.FAILED,
-    "manual-stop": Phase.FAILED,
-    "skip-by-depend": Phase.FAILED,  # did not run because an upstream instance failed
-    "pause": Phase.STALLED,
-    "freeze": Phase.STALLED,
-    "waiting-confirm": Phase.STALLED,  # a rerun that waits for a user to confirm it (v1 list docs)
-}
-#: what the restart accepts: "only when it is in the successful, failed, or canceled state" (v1 restart page)
-RESTARTABLE_FACTORY_STATUSES = ("success", "fail", "manual-stop")
-#: what a user reads about a status that ends a wait without a plain failure
-FACTORY_STATUS_NOTES = {
-    "running-exception": (
-        "the instance is abnormal: a node failed under the 'suspend' failure policy and the instance waits for a "
-        "user to stop it, retry it, continue it or force it to success in the DataArts console"
-    ),
-    "skip-by-depend": "the instance was skipped because an instance it depends on failed",
-}
-#: DataArts Quality ``run_status`` -> phase
-QUALITY_PHASES: dict[str, Phase] = {
-    "RUNNING": Phase.IN_PROGRESS,
-    "SUCCESS": Phase.SUCCEEDED,
-    "FAILED": Phase.FAILED,
-    "ALARMING": Phase.ALARMING,
-    "SUSPENDING": Phase.STALLED,
-    "UNKNOWN": Phase.UNKNOWN,
-}
-#: ModelArts visualization job status code -> name (REFERENCE.md; 22 from newer pages)
-VISUALIZATION_STATUS_NAMES: dict[int, str] = dict(
-    enumerate(
-        [
-            "UNKNOWN",
-            "INIT",
-            "IMAGE_CREATING",
-            "IMAGE_FAILED",
-            "SUBMIT_TRYING",
-            "SUBMIT_FAILED",
-            "DELETE_FAILED",
-            "WAITING",
-            "RUNNING",
-            "KILLING",
-            "COMPLETED",
-            "FAILED",
-            "KILLED",
-            "CANCELED",
-            "LOST",
-            "SCALING",
-            "SUBMIT_MODEL_FAILED",
-            "DEPLOY_SERVICE_FAILED",
-            "CHECK_INIT",
-            "CHECK_RUNNING",
-            "CHECK_RUNNING_COMPLETED",
-            "CHECK_FAILED",
-            "MOUNT_FAILED",
-        ]
-    )
+from airflow_provider_dataarts.api import fields
+from airflow_provider_dataarts.api.phases import (
+    FACTORY_PHASES,
+    QUALITY_PHASES,
+    VISUALIZATION_STATUS_NAMES,
+    Phase,
+    visualization_phase,
 )
-VISUALIZATION_RUNNING = 8
-_VISUALIZATION_STARTING = {1, 2, 4, 7, 15, 18, 19, 20}
-# A visualization job waited for is "up" at 8 RUNNING; every other end state means it is not up.
-_VISUALIZATION_DOWN = {3, 5, 6, 9, 10, 11, 12, 13, 14, 16, 17, 21, 22}
 
-
-def _int(value: Any) -> int | None:
-    """An int from an int or a numeric string; None for anything else."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return None
-
-
-def _str(value: Any) -> str | None:
-    return None if value is None or value == "" else str(value)
-
-
-def _first(data: Mapping[str, Any], *keys: str) -> Any:
-    for key in keys:
-        if data.get(key) is not None:
-            return data[key]
-    return None
+T = TypeVar("T")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -143,24 +44,25 @@ class JobNode:
     end_time: int | None = None
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> JobNode:
+    def from_api(cls, data: Any) -> JobNode:
+        data = fields.obj(data, "a node")
         return cls(
-            node_name=str(data.get("nodeName") or data.get("node_name") or ""),
-            status=_str(data.get("status")),
-            node_type=_str(_first(data, "type", "nodeType")),
-            retry_times=_int(data.get("retryTimes")),
-            log_path=_str(data.get("logPath")),
-            start_time=_int(data.get("startTime")),
-            end_time=_int(data.get("endTime")),
+            node_name=fields.text(data, "nodeName", "node_name", required=True) or "",
+            status=fields.word(data, "status"),
+            node_type=fields.word(data, "type", "nodeType"),
+            retry_times=fields.integer(data, "retryTimes"),
+            log_path=fields.text(data, "logPath"),
+            start_time=fields.integer(data, "startTime"),
+            end_time=fields.integer(data, "endTime"),
         )
 
 
 @dataclasses.dataclass(frozen=True)
 class JobInstance:
-    """A DataArts Factory v1 job instance (detail or list item)."""
+    """A DataArts Factory v1 job instance (detail or list item). Its ``status`` is required."""
 
     instance_id: str
-    status: str | None
+    status: str
     job_name: str | None = None
     plan_time: int | None = None
     start_time: int | None = None
@@ -170,22 +72,25 @@ class JobInstance:
     nodes: tuple[JobNode, ...] = ()
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> JobInstance:
-        return cls(
-            instance_id=str(_first(data, "instanceId", "instancesId", "instance_id") or ""),
-            status=_str(data.get("status")),
-            job_name=_str(_first(data, "jobName", "job_name")),
-            plan_time=_int(data.get("planTime")),
-            start_time=_int(data.get("startTime")),
-            end_time=_int(data.get("endTime")),
-            execute_time=_int(data.get("executeTime")),
-            instance_type=_int(data.get("instanceType")),
-            nodes=tuple(JobNode.from_api(node) for node in data.get("nodes") or () if isinstance(node, Mapping)),
+    def from_api(cls, data: Any) -> JobInstance:
+        data = fields.obj(data)
+        instance = cls(
+            instance_id=fields.word(data, "instanceId", "instancesId", "instance_id") or "",
+            status=fields.status(data, "status"),
+            job_name=fields.text(data, "jobName", "job_name"),
+            plan_time=fields.integer(data, "planTime"),
+            start_time=fields.integer(data, "startTime"),
+            end_time=fields.integer(data, "endTime"),
+            execute_time=fields.duration(data, "executeTime"),
+            instance_type=fields.integer(data, "instanceType"),
+            nodes=tuple(JobNode.from_api(node) for node in fields.items(data, "nodes")),
         )
+        fields.run_times(instance.status, instance.start_time, instance.end_time)
+        return instance
 
     @property
     def phase(self) -> Phase:
-        return FACTORY_PHASES.get(self.status or "", Phase.UNKNOWN)
+        return FACTORY_PHASES.get(self.status, Phase.UNKNOWN)
 
     def failed_nodes(self) -> list[JobNode]:
         return [node for node in self.nodes if node.status in ("fail", "manual-stop")]
@@ -197,13 +102,13 @@ class JobInstance:
 
 @dataclasses.dataclass(frozen=True)
 class FactoryInstance:
-    """An item of the DataArts Factory v2 instance list."""
+    """An item of the DataArts Factory v2 instance list: ``instance_id``, ``status`` and ``plan_time`` required."""
 
     job_name: str | None
     job_id: int | None
     instance_id: str
-    status: str | None
-    plan_time: int | None
+    status: str
+    plan_time: int
     submit_time: int | None = None
     start_time: int | None = None
     end_time: int | None = None
@@ -212,29 +117,33 @@ class FactoryInstance:
     version: int | None = None
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> FactoryInstance:
-        return cls(
-            job_name=_str(data.get("job_name")),
-            job_id=_int(data.get("job_id")),
-            instance_id=str(_first(data, "instance_id", "instanceId") or ""),
-            status=_str(data.get("status")),
-            plan_time=_int(data.get("plan_time")),
-            submit_time=_int(data.get("submit_time")),
-            start_time=_int(data.get("start_time")),
-            end_time=_int(data.get("end_time")),
-            execute_time=_int(data.get("execute_time")),
-            instance_type=_int(data.get("instance_type")),
-            version=_int(data.get("version")),
+    def from_api(cls, data: Any) -> FactoryInstance:
+        data = fields.obj(data, "an instance")
+        instance = cls(
+            job_name=fields.text(data, "job_name"),
+            job_id=fields.integer(data, "job_id"),
+            instance_id=fields.word(data, "instance_id", "instanceId", required=True) or "",
+            status=fields.status(data, "status"),
+            plan_time=fields.integer(data, "plan_time", required=True) or 0,
+            submit_time=fields.integer(data, "submit_time", required=True),
+            start_time=fields.integer(data, "start_time"),
+            end_time=fields.integer(data, "end_time"),
+            execute_time=fields.duration(data, "execute_time"),
+            instance_type=fields.integer(data, "instance_type"),
+            version=fields.integer(data, "version"),
         )
+        fields.run_times(instance.status, instance.start_time, instance.end_time)
+        return instance
 
     @property
     def phase(self) -> Phase:
-        return FACTORY_PHASES.get(self.status or "", Phase.UNKNOWN)
+        return FACTORY_PHASES.get(self.status, Phase.UNKNOWN)
 
     @property
     def recency(self) -> tuple[int, int, int]:
         """Orders the rows of one plan time: the latest submitted run is the newest (then version, id)."""
-        return (self.submit_time or 0, self.version or 0, _int(self.instance_id) or 0)
+        instance_id = int(self.instance_id) if self.instance_id.isdigit() else 0
+        return (self.submit_time or 0, self.version or 0, instance_id)
 
     def fingerprint(self) -> list[Any]:
         return [self.status, self.submit_time, self.start_time, self.end_time]
@@ -242,92 +151,97 @@ class FactoryInstance:
 
 @dataclasses.dataclass(frozen=True)
 class QualityInstance:
-    """An item of the DataArts Quality instance list."""
+    """An item of the DataArts Quality instance list: ``id`` and ``run_status`` required."""
 
     id: str
     name: str | None
     task_id: str | None
     task_type: str | None
-    run_status: str | None
+    run_status: str
     notify_status: str | None = None
     start_time: int | None = None
     end_time: int | None = None
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> QualityInstance:
+    def from_api(cls, data: Any) -> QualityInstance:
+        data = fields.obj(data, "an instance")
         return cls(
-            id=str(_first(data, "id", "instance_id") or ""),
-            name=_str(data.get("name")),
-            task_id=_str(data.get("task_id")),
-            task_type=_str(data.get("task_type")),
-            run_status=_str(data.get("run_status")),
-            notify_status=_str(data.get("notify_status")),
-            start_time=_int(data.get("start_time")),
-            end_time=_int(data.get("end_time")),
+            id=fields.word(data, "id", "instance_id", required=True) or "",
+            name=fields.text(data, "name"),
+            task_id=fields.word(data, "task_id"),
+            task_type=fields.word(data, "task_type"),
+            run_status=fields.status(data, "run_status"),
+            notify_status=fields.word(data, "notify_status"),
+            start_time=fields.integer(data, "start_time"),
+            end_time=fields.integer(data, "end_time"),
         )
 
     @property
     def phase(self) -> Phase:
-        return QUALITY_PHASES.get(self.run_status or "", Phase.UNKNOWN)
+        return QUALITY_PHASES.get(self.run_status, Phase.UNKNOWN)
+
+
+#: the largest per-rule ``results`` kept (as JSON text); a larger one is replaced by a note
+MAX_RULE_RESULTS = 4096
 
 
 @dataclasses.dataclass(frozen=True)
 class QualityRuleResult:
-    """One rule's result in a quality instance."""
+    """One rule's result in a quality instance, as the SDK's ``SubInstanceResult`` documents it."""
 
     sub_rule_id: str | None
     sub_instance_id: str | None
-    abnormal_table_status: str | None
+    abnormal_table_status: str | None  # the abnormal-table export's status, not a verdict
     results: Any = None
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> QualityRuleResult:
+    def from_api(cls, data: Any) -> QualityRuleResult:
+        import json
+
+        data = fields.obj(data, "a rule result")
+        results = data.get("results")
+        if results is not None and not isinstance(results, list):
+            raise fields.UnusableAnswer(f"'results' is not a list but {type(results).__name__}")
+        if results is not None and len(json.dumps(results, default=str)) > MAX_RULE_RESULTS:
+            results = [{"note": f"results larger than {MAX_RULE_RESULTS} characters left out"}]
         return cls(
-            sub_rule_id=_str(data.get("sub_rule_id")),
-            sub_instance_id=_str(data.get("sub_instance_instance_id")),
-            abnormal_table_status=_str(data.get("abnormal_table_status")),
-            results=data.get("results"),
+            sub_rule_id=fields.word(data, "sub_rule_id"),
+            sub_instance_id=fields.word(data, "sub_instance_instance_id"),
+            abnormal_table_status=fields.word(data, "abnormal_table_status"),
+            results=results,
         )
 
 
 @dataclasses.dataclass(frozen=True)
 class VisualizationJob:
-    """A ModelArts visualization job (TensorBoard / MindInsight)."""
+    """A ModelArts visualization job (TensorBoard / MindInsight): its numeric ``status`` is required."""
 
     job_id: str
     job_name: str | None
-    status: int | None
+    status: int
     service_url: str | None = None
     create_time: int | None = None
     duration: int | None = None
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> VisualizationJob:
+    def from_api(cls, data: Any) -> VisualizationJob:
+        data = fields.obj(data)
         return cls(
-            job_id=str(data.get("job_id") or ""),
-            job_name=_str(data.get("job_name")),
-            status=_int(data.get("status")),
-            service_url=_str(data.get("service_url")),
-            create_time=_int(data.get("create_time")),
-            duration=_int(data.get("duration")),
+            job_id=fields.word(data, "job_id") or "",
+            job_name=fields.text(data, "job_name"),
+            status=fields.integer(data, "status", required=True) or 0,
+            service_url=fields.text(data, "service_url"),
+            create_time=fields.integer(data, "create_time"),
+            duration=fields.duration(data, "duration"),
         )
 
     @property
     def status_name(self) -> str:
-        if self.status is None:
-            return "UNKNOWN"
         return VISUALIZATION_STATUS_NAMES.get(self.status, f"UNKNOWN({self.status})")
 
     @property
     def phase(self) -> Phase:
-        """SUCCEEDED means up (8 RUNNING): a restarted job is waited for until it serves."""
-        if self.status == VISUALIZATION_RUNNING:
-            return Phase.SUCCEEDED
-        if self.status in _VISUALIZATION_STARTING:
-            return Phase.IN_PROGRESS
-        if self.status in _VISUALIZATION_DOWN:
-            return Phase.FAILED
-        return Phase.UNKNOWN
+        return visualization_phase(self.status)
 
     def fingerprint(self) -> list[Any]:
         return [self.status, self.create_time]

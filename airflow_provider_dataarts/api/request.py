@@ -53,7 +53,11 @@ class PreparedRequest:
 
 
 def encode_path(template: str, params: Mapping[str, Any]) -> str:
-    """Fill a path template, percent-encoding every value as one segment (``/`` included)."""
+    """Fill a path template, percent-encoding every value as one segment (``/`` included). ``.`` and
+    ``..`` are refused: the transports would normalise them away and reach another path."""
+    for name, value in params.items():
+        if value is None or str(value) in ("", ".", ".."):
+            raise InvalidParameterError(name, f"{value!r} cannot be sent as a path segment")
     return template.format_map({name: quote(str(value), safe="") for name, value in params.items()})
 
 

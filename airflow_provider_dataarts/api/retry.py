@@ -19,9 +19,6 @@ from airflow_provider_dataarts.api.catalogue import Endpoint
 
 log = logging.getLogger(__name__)
 
-#: the longest ``Retry-After`` honoured as is; a longer one is capped (a poll will come back anyway)
-MAX_RETRY_AFTER = 120.0
-
 
 @dataclasses.dataclass(frozen=True)
 class RetryPolicy:
@@ -35,7 +32,7 @@ class RetryPolicy:
         """Whether sending the same call again is safe and may succeed."""
         if isinstance(error, errors.DataArtsThrottledError):
             return True  # refused before processing, whatever the method
-        if isinstance(error, errors.DataArtsOutcomeUnknownError):
+        if isinstance(error, (errors.DataArtsOutcomeUnknownError, errors.DataArtsResponseError)):
             return endpoint.idempotent
         if isinstance(error, errors.DataArtsServerError):
             return endpoint.idempotent or error.status == 503
@@ -47,7 +44,7 @@ class RetryPolicy:
         """Seconds before attempt ``attempt + 1``: ``Retry-After`` if given, else jittered backoff."""
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None:
-            return min(float(retry_after), MAX_RETRY_AFTER)
+            return float(retry_after)  # already within [0, MAX_RETRY_AFTER] (responses.retry_after_seconds)
         ceiling = min(self.max_delay, self.delay * 2 ** (attempt - 1))
         return random.uniform(ceiling / 2, ceiling)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import os
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -75,6 +76,11 @@ class ConnectionSettings:
     retry_delay: float = 1.0
     rate_limit: float | None = None
 
+    @property
+    def total_timeout(self) -> float:
+        """The most one request may take, connect, headers and body together."""
+        return self.connect_timeout + self.read_timeout
+
     def endpoint(self, service: Service) -> str:
         """The base URL (no trailing slash) of a service in this region, override first."""
         return self._endpoints[service]
@@ -125,9 +131,23 @@ def _region(value: Any, field: str) -> str:
     return region
 
 
+#: what an endpoint's host part may hold: a name, an IPv4 address, or an IPv6 address in brackets
+_AUTHORITY = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
+
+
 def _endpoint(value: Any, field: str) -> str:
-    url = validation.text(field, value, max_length=512).rstrip("/")
+    url = validation.text(field, value, max_length=512, secret="@" in str(value)).rstrip("/")
     parts = urlsplit(url)
+    if "@" in parts.netloc:  # user:password@host: the password must neither be sent nor shown
+        raise InvalidParameterError(
+            field, "must not carry a user name or password ('user:pass@host'); put credentials in login/password"
+        )
+    if not _AUTHORITY.fullmatch(parts.netloc) or any(char in url for char in "\\ \t"):
+        # anything a URL parser could read differently (a backslash, spaces, odd characters) could send
+        # the signed request to another host than the one checked here
+        raise InvalidParameterError(
+            field, f"the host part {parts.netloc[:100]!r} is not a plain host name, IP address and port"
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise InvalidParameterError(
             field,
@@ -141,10 +161,16 @@ def _endpoint(value: Any, field: str) -> str:
 
 
 def _verify(value: Any) -> bool | str:
+    """true (default), false, or the path of an existing CA bundle file."""
     if value is None:
         return True
     if isinstance(value, str) and value.strip().lower() not in ("true", "false"):
-        return validation.text("verify", value, max_length=4096)  # a CA bundle path
+        path = validation.text("verify", value, max_length=4096)
+        if not os.path.isfile(path):
+            raise InvalidParameterError(
+                "verify", f"expected true, false or the path of a CA bundle file; no file {path!r}"
+            )
+        return path
     return validation.boolean("verify", value)
 
 
@@ -159,6 +185,8 @@ def _credentials(login: str | None, password: str | None, extra: Mapping[str, An
     if not password:
         raise InvalidParameterError(secret_field, f"is required for auth_type {auth_type!r}")
     principal = validation.text(principal_field, login)
+    if auth_type == AUTH_AKSK:  # an SK is never padded; an IAM password may be anything
+        validation.text(secret_field, password, max_length=1024, secret=True)
     token = _extra(extra, "security_token")
     domain = _extra(extra, "domain")
     if auth_type == AUTH_PASSWORD:
@@ -168,7 +196,7 @@ def _credentials(login: str | None, password: str | None, extra: Mapping[str, An
         if token:
             raise InvalidParameterError("security_token", "only applies to auth_type 'aksk'")
     elif token is not None:
-        token = validation.text("security_token", token, max_length=16384)
+        token = validation.text("security_token", token, max_length=16384, secret=True)
     return Credentials(auth_type, principal, password, token or None, domain)
 
 
@@ -193,7 +221,8 @@ def from_connection(login: str | None, password: str | None, extra: Mapping[str,
             overrides[service] = _endpoint(value, key)
         elif common is not None:
             overrides[service] = _endpoint(common, "endpoint")
-    read_timeout = validation.positive_number("timeout", _extra(extra, "timeout") or 60.0)
+    timeout = _extra(extra, "timeout")
+    read_timeout = 60.0 if timeout is None else validation.positive_number("timeout", timeout)
     rate_limit = validation.positive_number("rate_limit", _extra(extra, "rate_limit"), allow_none=True)
     retry_limit = _extra(extra, "retry_limit")
     retry_delay = _extra(extra, "retry_delay")

@@ -21,6 +21,27 @@ from airflow_provider_dataarts.api.responses import ApiResponse, interpret
 from airflow_provider_dataarts.api.settings import ENDPOINT_KEYS, ConnectionSettings, from_connection
 from airflow_provider_dataarts.validation import InvalidParameterError
 
+#: the largest answer read (the largest documented one, a page of 1,000 instances, is well under 1 MB)
+MAX_BODY = 10 * 1024 * 1024
+
+
+def too_large(request: PreparedRequest, size: int | None) -> errors.DataArtsError:
+    """The error for an answer larger than :data:`MAX_BODY` (reading stops there)."""
+    endpoint = request.call.endpoint
+    told = f" ({size} bytes announced)" if size is not None else ""
+    text = f"{endpoint.name}: the answer is larger than {MAX_BODY // (1024 * 1024)} MB{told}; reading stopped"
+    if endpoint.idempotent:
+        return errors.DataArtsResponseError(text, method=request.method, path=request.path)
+    return errors.DataArtsOutcomeUnknownError(
+        f"{text}, so the action may or may not have happened", method=request.method, path=request.path
+    )
+
+
+def announced_size(headers: Any) -> int | None:
+    """The ``Content-Length`` a server announced, if it is a number."""
+    value = headers.get("content-length") or headers.get("Content-Length")
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
 
 def settings_from(
     conn: Any, *, region: str | None = None, project_id: str | None = None, workspace: str | None = None
@@ -83,7 +104,7 @@ def proxy_for(base_url: str) -> str | None:
 def transport_error(
     request: PreparedRequest, settings: ConnectionSettings, description: str, *, sent: bool, tls: bool = False
 ) -> errors.DataArtsError:
-    """The error for a request that got no HTTP answer."""
+    """The error for a request that got no (complete) HTTP answer."""
     endpoint = request.call.endpoint
     where = f"{endpoint.name} ({request.method} {request.url.split('?')[0]})"
     if tls:

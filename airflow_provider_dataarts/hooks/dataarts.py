@@ -85,10 +85,16 @@ class DataArtsHook(BaseHook, DataArtsOperations):
 
     @cached_property
     def session(self) -> Any:
-        """One pooled ``requests.Session``; it honours the standard proxy variables (trust_env)."""
+        """One pooled ``requests.Session``; it honours the standard proxy variables (trust_env), and
+        its connections can be cut at a request's deadline (see :mod:`._deadline`)."""
         import requests
 
-        return requests.Session()
+        from airflow_provider_dataarts.hooks._deadline import DeadlineAdapter
+
+        session = requests.Session()
+        session.mount("https://", DeadlineAdapter())
+        session.mount("http://", DeadlineAdapter())
+        return session
 
     @cached_property
     def verify(self) -> bool | str:
@@ -161,26 +167,43 @@ class DataArtsHook(BaseHook, DataArtsOperations):
     def _send_once(self, call: Call) -> ApiResponse:
         import requests
 
+        from airflow_provider_dataarts.hooks._deadline import deadline
+
         settings = self.settings
         token, fresh = self._token() if _transport.needs_token(settings, call.endpoint.service) else (None, False)
         request = self.builder.build(call, token=token)
-        try:
-            raw = self.session.request(
-                request.method,
-                request.url,
-                headers=request.headers,
-                data=request.body,
-                timeout=(settings.connect_timeout, settings.read_timeout),
-                allow_redirects=False,
-                verify=self.verify,
-            )
-        except requests.exceptions.SSLError as error:
-            raise _transport.transport_error(request, settings, _reason(error), sent=False, tls=True) from None
-        except requests.exceptions.RequestException as error:
-            sent = not _never_connected(error)
-            raise _transport.transport_error(request, settings, _reason(error), sent=sent) from None
-        response = ApiResponse(raw.status_code, {k.lower(): v for k, v in raw.headers.items()}, raw.content)
+        with deadline(settings.total_timeout) as cut:
+            try:
+                raw = self.session.request(
+                    request.method,
+                    request.url,
+                    headers=request.headers,
+                    data=request.body,
+                    timeout=(settings.connect_timeout, settings.read_timeout),
+                    allow_redirects=False,  # signed headers and tokens must not travel to another host
+                    verify=self.verify,
+                    stream=True,
+                )
+                with raw:
+                    body = _read_limited(raw, request)
+                if cut.passed:  # a connection cut mid-headers can read like a complete, empty answer
+                    raise self._deadline_error(request)
+            except requests.exceptions.SSLError as error:
+                if cut.passed:
+                    raise self._deadline_error(request) from None
+                raise _transport.transport_error(request, settings, _reason(error), sent=False, tls=True) from None
+            except (requests.exceptions.RequestException, OSError, ValueError) as error:
+                if cut.passed:
+                    raise self._deadline_error(request) from None
+                sent = not _never_connected(error)
+                raise _transport.transport_error(request, settings, _reason(error), sent=sent) from None
+        response = ApiResponse(raw.status_code, {k.lower(): v for k, v in raw.headers.items()}, body, request)
         return _transport.checked(response, request, settings, token, fresh)
+
+    def _deadline_error(self, request: Any) -> errors.DataArtsError:
+        settings = self.settings
+        why = f"no complete answer within {settings.total_timeout:g} s (the request's deadline)"
+        return _transport.transport_error(request, settings, why, sent=True)
 
     # --- Airflow integration -----------------------------------------------------------------------
 
@@ -224,6 +247,20 @@ class DataArtsHook(BaseHook, DataArtsOperations):
             else:
                 widgets[name] = StringField(lazy_gettext(label), widget=BS3TextFieldWidget(), description=description)
         return widgets
+
+
+def _read_limited(raw: Any, request: Any) -> bytes:
+    """The body, at most :data:`~._transport.MAX_BODY` bytes (a larger one raises)."""
+    announced = _transport.announced_size(raw.headers)
+    if announced is not None and announced > _transport.MAX_BODY:
+        raise _transport.too_large(request, announced)
+    chunks, size = [], 0
+    for chunk in raw.iter_content(65536):
+        size += len(chunk)
+        if size > _transport.MAX_BODY:
+            raise _transport.too_large(request, announced)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _never_connected(error: Exception) -> bool:

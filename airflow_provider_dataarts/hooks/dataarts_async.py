@@ -267,8 +267,8 @@ class DataArtsAsyncHook(DataArtsOperations):
         else:
             token, fresh = None, False
         request = self._builder.build(call, token=token)
-        timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=settings.connect_timeout, sock_read=settings.read_timeout
+        timeout = aiohttp.ClientTimeout(  # total: connect, headers and the whole body, however slow
+            total=settings.total_timeout, sock_connect=settings.connect_timeout, sock_read=settings.read_timeout
         )
         try:
             async with session_for(settings.verify).request(
@@ -277,15 +277,16 @@ class DataArtsAsyncHook(DataArtsOperations):
                 headers=request.headers,
                 data=request.body,
                 timeout=timeout,
-                allow_redirects=False,
+                allow_redirects=False,  # signed headers and tokens must not travel to another host
                 proxy=_transport.proxy_for(settings.endpoint(call.endpoint.service)),
             ) as raw:
-                response = ApiResponse(raw.status, {k.lower(): v for k, v in raw.headers.items()}, await raw.read())
+                body = await _read_limited(raw, request)
+                response = ApiResponse(raw.status, {k.lower(): v for k, v in raw.headers.items()}, body, request)
         except (aiohttp.ClientSSLError, aiohttp.ClientConnectorCertificateError) as error:
             raise _transport.transport_error(request, settings, _reason(error), sent=False, tls=True) from None
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
             raise _transport.transport_error(request, settings, _reason(error), sent=False) from None
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             raise _transport.transport_error(request, settings, _reason(error), sent=True) from None
         try:
             checked = _transport.checked(response, request, settings, token, fresh)
@@ -294,6 +295,20 @@ class DataArtsAsyncHook(DataArtsOperations):
             raise
         budget.succeeded()
         return checked
+
+
+async def _read_limited(raw: Any, request: Any) -> bytes:
+    """The body, at most :data:`~._transport.MAX_BODY` bytes (a larger one raises)."""
+    announced = _transport.announced_size(raw.headers)
+    if announced is not None and announced > _transport.MAX_BODY:
+        raise _transport.too_large(request, announced)
+    chunks, size = [], 0
+    async for chunk in raw.content.iter_chunked(65536):
+        size += len(chunk)
+        if size > _transport.MAX_BODY:
+            raise _transport.too_large(request, announced)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _reason(error: BaseException) -> str:

@@ -9,7 +9,7 @@ from airflow.providers.common.compat.sdk import AirflowException
 
 from airflow_provider_dataarts import validation
 from airflow_provider_dataarts.api import scans
-from airflow_provider_dataarts.api.models import FACTORY_STATUS_NOTES, RESTARTABLE_FACTORY_STATUSES, Phase
+from airflow_provider_dataarts.api.phases import FACTORY_STATUS_NOTES, RESTARTABLE_FACTORY_STATUSES, Phase
 from airflow_provider_dataarts.links import DataArtsInstanceLink
 from airflow_provider_dataarts.operators import _factory_args as args
 from airflow_provider_dataarts.waiting import ActThenWaitOperator, Plan
@@ -88,8 +88,8 @@ class DataArtsRestartInstanceOperator(ActThenWaitOperator):
 
     def validate_arguments(self, rendered: bool) -> None:
         super().validate_arguments(rendered)
-        self.checked("job_name", validation.text, rendered=rendered)
-        self.checked("instance_id", validation.identifier, rendered=rendered)
+        self.checked("job_name", validation.path_segment, rendered=rendered, required=True)
+        self.checked("instance_id", validation.identifier, rendered=rendered, required=True)
         options = (self.retry_location, self.node_name, self.job_param_version)
         if rendered or not any(validation.is_unresolved(value) for value in options):
             self.request_body = args.restart_body(*options, self.ignore_obs_monitor)
@@ -189,7 +189,7 @@ class DataArtsRetryInstancesOperator(ActThenWaitOperator):
 
     def validate_arguments(self, rendered: bool) -> None:
         super().validate_arguments(rendered)
-        self.checked("job_name", validation.text, rendered=rendered)
+        self.checked("job_name", validation.path_segment, rendered=rendered, required=True)
         arguments = self._body_arguments()
         if rendered or not any(validation.is_unresolved(value) for value in arguments.values()):
             self.request_body = args.rerun_body(**arguments, workspace=self.workspace)

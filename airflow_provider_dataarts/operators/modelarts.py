@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_dataarts import validation
-from airflow_provider_dataarts.api.models import Phase
+from airflow_provider_dataarts.api.phases import Phase
 from airflow_provider_dataarts.links import ModelArtsVisualizationJobLink
 from airflow_provider_dataarts.waiting import ActThenWaitOperator, Plan
 
@@ -34,7 +34,7 @@ class ModelArtsRestartVisualizationOperator(ActThenWaitOperator):
 
     def validate_arguments(self, rendered: bool) -> None:
         super().validate_arguments(rendered)
-        self.checked("job_id", validation.name_id, rendered=rendered)
+        self.checked("job_id", validation.name_id, rendered=rendered, required=True)
 
     def identity(self) -> dict[str, Any]:
         return {"job_id": str(self.job_id)}

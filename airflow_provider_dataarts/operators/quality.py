@@ -43,7 +43,7 @@ class DataArtsRerunQualityOperator(ActThenWaitOperator):
 
     def validate_arguments(self, rendered: bool) -> None:
         super().validate_arguments(rendered)
-        self.checked("rule_id", validation.identifier, rendered=rendered)
+        self.checked("rule_id", validation.identifier, rendered=rendered, required=True)
         self.checked("rule_type", validation.choice, RULE_TYPES, rendered=rendered)
 
     @property

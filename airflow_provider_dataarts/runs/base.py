@@ -18,7 +18,7 @@ from typing import Any
 
 from airflow_provider_dataarts.api import errors
 from airflow_provider_dataarts.api.calls import Steps
-from airflow_provider_dataarts.api.models import Phase
+from airflow_provider_dataarts.api.phases import Phase
 
 #: event statuses a wait ends with
 SUCCESS, FAILED, ALARMING, TIMEOUT, NOT_STARTED, ERROR = (
@@ -32,6 +32,10 @@ SUCCESS, FAILED, ALARMING, TIMEOUT, NOT_STARTED, ERROR = (
 EVENT_STATUSES = frozenset({SUCCESS, FAILED, ALARMING, TIMEOUT, NOT_STARTED, ERROR})
 #: transient poll failures tolerated in a row before a wait gives up (throttling never counts)
 MAX_ERRORS_IN_A_ROW = 8
+#: the longest message an event carries (events are stored in Airflow's database)
+MAX_MESSAGE = 4000
+#: the most items (instances, nodes, rules) an event's or XCom's summary lists; the count says the rest
+MAX_LISTED = 100
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,6 +83,9 @@ class Kind:
     observe: Callable[[Mapping[str, Any]], Steps[Observation]]
     stop: Callable[[Mapping[str, Any]], Steps[None]] | None = None
     every_run_shows: bool = True
+    #: whether a run that reached its wait's success is over (a job run) or still going (a visualization
+    #: job is "up" while it serves: a kill still stops it)
+    ends_when_succeeded: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,9 +109,15 @@ class Verdict:
 
 
 def is_transient(error: BaseException) -> bool:
-    """Poll failures worth riding out: throttling, 5xx, lost connections, and an IAM token refused as
-    expired on every re-send with a new one (the next poll fetches another)."""
-    transient = (errors.DataArtsThrottledError, errors.DataArtsServerError, errors.DataArtsTokenExpiredError)
+    """Poll failures worth riding out: throttling, 5xx, lost connections, an answer that is not the
+    documented one (never taken for an outcome), and an IAM token refused again after its replacement
+    (the next poll fetches another)."""
+    transient = (
+        errors.DataArtsThrottledError,
+        errors.DataArtsServerError,
+        errors.DataArtsTokenExpiredError,
+        errors.DataArtsResponseError,
+    )
     return isinstance(error, transient) or (
         isinstance(error, errors.DataArtsTransportError) and not isinstance(error, errors.DataArtsConfigError)
     )
@@ -118,7 +131,7 @@ def make_event(
         "status": status,
         "kind": kind.name,
         "watch": dict(watch),
-        "message": message,
+        "message": errors.cap(message, MAX_MESSAGE),
         "observation": observation.to_dict() if observation else None,
     }
 
@@ -207,4 +220,5 @@ class PollTracker:
         verdict = judge(kind, watch, outcome, limits, self.errors_in_a_row, self.last)
         if verdict.event is not None:
             verdict.event["seen"] = list(self.seen)
+            verdict.event["start_deadline"] = limits.start_deadline  # a stop on timeout waits for a late run
         return verdict

@@ -19,8 +19,9 @@ from typing import Any
 
 from airflow_provider_dataarts.api import calls, scans
 from airflow_provider_dataarts.api.calls import Steps
-from airflow_provider_dataarts.api.models import FactoryInstance, Phase
-from airflow_provider_dataarts.runs.base import Kind, Observation
+from airflow_provider_dataarts.api.models import FactoryInstance
+from airflow_provider_dataarts.api.phases import Phase
+from airflow_provider_dataarts.runs.base import MAX_LISTED, Kind, Observation
 from airflow_provider_dataarts.runs.job_instance import failure_text
 
 
@@ -110,21 +111,23 @@ def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
     failure = None
     if failed and phase is Phase.FAILED:
         parts = []
-        for item in failed:  # the list has no nodes: read each failed instance's detail once, at the end
+        for item in failed[:10]:  # the list has no nodes: read the failed instances' detail once, at the end
             detail = yield from calls.get_job_instance(
                 item.job_name or watch["job_name"], item.instance_id, workspace=_workspace_of(watch, item)
             )
             nodes = failure_text(item.status, detail.failed_nodes())
             described = f"{item.job_name} planned {iso(item.plan_time)} (instance {item.instance_id}, {item.status}"
             parts.append(described + (f"; {nodes})" if nodes else ")"))
-        failure = "failed instances: " + ", ".join(parts)
+        more = f" and {len(failed) - 10} more" if len(failed) > 10 else ""
+        failure = "failed instances: " + ", ".join(parts) + more
     counts: dict[str, int] = {}
     for instance in instances:
         counts[instance.status or "unknown"] = counts.get(instance.status or "unknown", 0) + 1
     status = ", ".join(f"{count} {name}" for name, count in sorted(counts.items())) or "no instances listed yet"
     summary = {
         "job_name": watch["job_name"],
-        "instances": [summarize(instance) for instance in instances],
+        "instances": [summarize(instance) for instance in instances[:MAX_LISTED]],
+        "instances_total": len(instances),
         "expected": len(pairs),
     }
     return Observation(started, phase, status, summary, failure)

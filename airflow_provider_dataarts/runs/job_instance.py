@@ -11,8 +11,9 @@ from typing import Any
 
 from airflow_provider_dataarts.api import calls
 from airflow_provider_dataarts.api.calls import Steps
-from airflow_provider_dataarts.api.models import FACTORY_STATUS_NOTES, JobInstance, JobNode
-from airflow_provider_dataarts.runs.base import Kind, Observation
+from airflow_provider_dataarts.api.models import JobInstance, JobNode
+from airflow_provider_dataarts.api.phases import FACTORY_STATUS_NOTES
+from airflow_provider_dataarts.runs.base import MAX_LISTED, Kind, Observation
 
 
 def node_summary(node: JobNode) -> dict[str, Any]:
@@ -29,6 +30,7 @@ def failed_nodes_text(nodes: list[JobNode]) -> str | None:
     """``transform (log obs://...), load`` - what a user opens first when a run failed."""
     if not nodes:
         return None
+    nodes = nodes[:20]
     return "failed nodes: " + ", ".join(
         f"{node.node_name} ({node.status}" + (f", log {node.log_path})" if node.log_path else ")") for node in nodes
     )
@@ -48,7 +50,7 @@ def summarize(instance: JobInstance) -> dict[str, Any]:
         "plan_time": instance.plan_time,
         "start_time": instance.start_time,
         "end_time": instance.end_time,
-        "nodes": [node_summary(node) for node in instance.nodes],
+        "nodes": [node_summary(node) for node in instance.nodes[:MAX_LISTED]],
     }
 
 

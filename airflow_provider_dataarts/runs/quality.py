@@ -21,8 +21,9 @@ from typing import Any
 
 from airflow_provider_dataarts.api import scans
 from airflow_provider_dataarts.api.calls import Steps
-from airflow_provider_dataarts.api.models import Phase, QualityInstance, QualityRuleResult
-from airflow_provider_dataarts.runs.base import Kind, Observation
+from airflow_provider_dataarts.api.models import QualityInstance, QualityRuleResult
+from airflow_provider_dataarts.api.phases import Phase
+from airflow_provider_dataarts.runs.base import MAX_LISTED, Kind, Observation
 
 
 def rule_summary(result: QualityRuleResult) -> dict[str, Any]:
@@ -44,7 +45,8 @@ def summarize(instance: QualityInstance, results: list[QualityRuleResult]) -> di
         "notify_status": instance.notify_status,
         "start_time": instance.start_time,
         "end_time": instance.end_time,
-        "rules": [rule_summary(result) for result in results],
+        "rules": [rule_summary(result) for result in results[:MAX_LISTED]],
+        "rules_total": len(results),
     }
 
 

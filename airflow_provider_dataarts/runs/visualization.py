@@ -10,7 +10,8 @@ from typing import Any
 
 from airflow_provider_dataarts.api import calls
 from airflow_provider_dataarts.api.calls import Steps
-from airflow_provider_dataarts.api.models import Phase, VisualizationJob
+from airflow_provider_dataarts.api.models import VisualizationJob
+from airflow_provider_dataarts.api.phases import Phase
 from airflow_provider_dataarts.runs.base import Kind, Observation
 
 
@@ -43,4 +44,4 @@ def stop(watch: Mapping[str, Any]) -> Steps[None]:
 
 
 # A restart that fails again between two polls (1 -> 4 -> 5) leaves the detail exactly as before.
-KIND = Kind("modelarts_visualization_job", describe, observe, stop, every_run_shows=False)
+KIND = Kind("modelarts_visualization_job", describe, observe, stop, every_run_shows=False, ends_when_succeeded=False)

@@ -30,8 +30,8 @@ class DataArtsJobInstanceSensor(DataArtsRunSensor):
 
     def validate_arguments(self, rendered: bool) -> None:
         super().validate_arguments(rendered)
-        self.checked("job_name", validation.text, rendered=rendered)
-        self.checked("instance_id", validation.identifier, rendered=rendered)
+        self.checked("job_name", validation.path_segment, rendered=rendered, required=True)
+        self.checked("instance_id", validation.identifier, rendered=rendered, required=True)
 
     def watch(self) -> dict[str, Any]:
         return {
@@ -84,7 +84,7 @@ class DataArtsFactoryInstancesSensor(DataArtsRunSensor):
 
     def validate_arguments(self, rendered: bool) -> None:
         super().validate_arguments(rendered)
-        self.checked("job_name", validation.text, rendered=rendered)
+        self.checked("job_name", validation.path_segment, rendered=rendered, required=True)
         window = (self.min_plan_time, self.max_plan_time)
         if self.plan_time is not None and any(value is not None for value in window):
             raise validation.InvalidParameterError(

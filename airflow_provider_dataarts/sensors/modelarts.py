@@ -28,7 +28,7 @@ class ModelArtsVisualizationJobSensor(DataArtsRunSensor):
 
     def validate_arguments(self, rendered: bool) -> None:
         super().validate_arguments(rendered)
-        self.checked("job_id", validation.name_id, rendered=rendered)
+        self.checked("job_id", validation.name_id, rendered=rendered, required=True)
 
     def watch(self) -> dict[str, Any]:
         return {"job_id": str(self.job_id), "baseline": None}

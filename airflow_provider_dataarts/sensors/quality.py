@@ -30,7 +30,7 @@ class DataArtsQualityInstanceSensor(DataArtsRunSensor):
 
     def validate_arguments(self, rendered: bool) -> None:
         super().validate_arguments(rendered)
-        self.checked("instance_id", validation.identifier, rendered=rendered)
+        self.checked("instance_id", validation.identifier, rendered=rendered, required=True)
 
     def watch(self) -> dict[str, Any]:
         return {

@@ -15,10 +15,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
+
+from airflow_provider_dataarts.api.errors import DataArtsTransportError
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +29,8 @@ log = logging.getLogger(__name__)
 NATIVE_ON_KILL = "on_kill" in BaseTrigger.__dict__
 
 
+#: seconds past the deadline a hung poll is given before the deadline event fires anyway
+DEADLINE_GRACE = 1.0
 #: waits of more than ten ticks end on a multiple of this many seconds of the loop's clock, so that the
 #: triggers of one triggerer wake together in one turn of the event loop instead of one turn each
 TICK = 0.25
@@ -118,10 +123,14 @@ class DataArtsRunTrigger(BaseTrigger):
         limits = Limits(self.deadline, self.poll_interval, self.start_deadline)
         hook, tracker = self.hook(), PollTracker()
         while True:
-            try:
-                outcome = await hook.run(kind.observe(self.watch))
+            try:  # a request that hangs must not hold the wait past its deadline
+                left = max(0.0, limits.deadline - time.time()) + DEADLINE_GRACE
+                outcome = await asyncio.wait_for(hook.run(kind.observe(self.watch)), timeout=left)
             except asyncio.CancelledError:
                 raise
+            except asyncio.TimeoutError:
+                outcome = DataArtsTransportError("the poll was still unanswered at the wait's deadline", sent=True)
+                log.warning("%s: %s", kind.describe(self.watch), outcome)
             except Exception as error:
                 outcome = error
                 log.warning("%s: poll failed: %s", kind.describe(self.watch), error)
@@ -133,19 +142,15 @@ class DataArtsRunTrigger(BaseTrigger):
             await sleep_on_tick(verdict.sleep)
 
     async def stop_remote_run(self, why: str) -> None:
-        """Stop the remote run where its API allows; say so where it does not."""
+        """Stop the remote run where its API allows (say so where it does not); a run still in its restart
+        lag is stopped once it shows, until its start deadline."""
         from airflow_provider_dataarts.runs import kind_named
+        from airflow_provider_dataarts.runs.stopping import stop_deferred, stop_script
 
         kind = kind_named(self.kind_name)
-        what = kind.describe(self.watch)
-        if kind.stop is None:
-            log.warning("%s: %s, but this API has no stop call: the remote run continues", what, why)
-            return
-        log.info("%s: %s: stopping the remote run", what, why)
-        try:
-            await asyncio.wait_for(self.hook().run(kind.stop(self.watch)), timeout=30)
-        except Exception as error:
-            log.warning("%s: could not stop the remote run: %s", what, error)
+        now = time.time()
+        give_up_at = max(self.start_deadline or now, now)
+        await stop_deferred(self.hook(), stop_script(kind, self.watch, why, give_up_at), log)
 
     async def on_kill(self) -> None:
         """Airflow 3.3+: a user killed the deferred task."""

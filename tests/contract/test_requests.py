@@ -7,6 +7,7 @@ and so must the headers that matter (content type, workspace, project, security 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from airflow_provider_dataarts.api.errors import DataArtsOutcomeUnknownError, DataArtsResponseError
 from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
 from airflow_provider_dataarts.operators import _factory_args as args
 from tests.contract.recorder import Recorded, recorder
@@ -72,7 +74,9 @@ def both(endpoint, monkeypatch) -> Callable[..., tuple[Recorded, Recorded]]:
     ) -> tuple[Recorded, Recorded]:
         recorded.clear()
         sdk_call(url)
-        hook_call(_hook(monkeypatch, url, **hook_extra))
+        # the recorder's canned "{}" is no real answer: only the request matters here
+        with contextlib.suppress(DataArtsResponseError, DataArtsOutcomeUnknownError):
+            hook_call(_hook(monkeypatch, url, **hook_extra))
         assert len(recorded) == 2, recorded
         return recorded[0], recorded[1]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_dataarts.api.models import Phase
+from airflow_provider_dataarts.api.phases import Phase
 from tests.conftest import routes
 
 NIGHTLY = "nightly_sales"

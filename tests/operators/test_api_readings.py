@@ -12,6 +12,7 @@ import itertools
 
 import pytest
 
+from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
 from airflow_provider_dataarts.operators.factory import (
     DataArtsNotRestartableError,
     DataArtsRestartInstanceOperator,
@@ -112,7 +113,11 @@ def test_windows_hold_many_instances_without_paging(live) -> None:
             timeout=30,
         )
         result = run_task(sensor)
-        assert sorted(item["instance_id"] for item in result["instances"]) == [str(50_000 + n) for n in range(2500)]
+        assert result["instances_total"] == 2500 and len(result["instances"]) == 100  # the summary lists 100
+        found = DataArtsHook().list_all_factory_instances(
+            "busy", min_plan_time=DAY_21, max_plan_time=DAY_21 + 2499 * 30_000, workspace="ws-default"
+        )
+        assert sorted(item.instance_id for item in found) == [str(50_000 + n) for n in range(2500)]
         assert {entry["query"].get("offset") for entry in routes(live, "factory.list")} == {"0"}
 
 

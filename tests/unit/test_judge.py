@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from airflow_provider_dataarts.api import errors
-from airflow_provider_dataarts.api.models import Phase
+from airflow_provider_dataarts.api.phases import Phase
 from airflow_provider_dataarts.runs.base import MAX_ERRORS_IN_A_ROW, Kind, Limits, Observation, judge
 
 KIND = Kind("test", lambda watch: "run 1", lambda watch: iter(()))

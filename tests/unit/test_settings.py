@@ -46,10 +46,12 @@ def test_older_ui_prefixed_extras_are_read() -> None:
     assert from_connection("AK", "SK", extra).region == "cn-east-3"
 
 
-def test_uri_form_strings_are_converted() -> None:
+def test_uri_form_strings_are_converted(tmp_path) -> None:
     settings = from_connection("AK", "SK", {**BASE, "verify": "false", "timeout": "12", "retry_limit": "2"})
     assert (settings.verify, settings.read_timeout, settings.retry_limit) == (False, 12.0, 2)
-    assert from_connection("AK", "SK", {**BASE, "verify": "/etc/ca.pem"}).verify == "/etc/ca.pem"
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("")
+    assert from_connection("AK", "SK", {**BASE, "verify": str(bundle)}).verify == str(bundle)
 
 
 def test_password_auth_needs_domain() -> None:
@@ -88,3 +90,45 @@ def test_bad_connection_fields_name_the_field(login, password, extra, parameter)
         from_connection(login, password, extra)
     assert raised.value.parameter == parameter
     assert repr(parameter) in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("login", "password", "extra", "field", "secret"),
+    [
+        ("AK", " padded-secret-key ", {}, "password (secret key)", "padded-secret-key"),
+        ("AK", "SK", {"security_token": "\ttoken-with-a-tab"}, "security_token", "token-with-a-tab"),
+        ("AK", "SK", {"endpoint": "http://user:hunter2pass@127.0.0.1:1"}, "endpoint", "hunter2pass"),
+        ("AK", "SK", {"endpoint": " http://user:hunter2pass@127.0.0.1:1"}, "endpoint", "hunter2pass"),
+        ("AK", "SK", {"dlf_endpoint": "https://good.example\\@evil.example"}, "dlf_endpoint", None),
+        ("AK", "SK", {"endpoint": "https://good.example%2F@evil.example"}, "endpoint", None),
+        ("AK", "SK", {"endpoint": "https://exa mple.com"}, "endpoint", None),
+        ("AK", "SK", {"endpoint": "https://good.example:99999999"}, "endpoint", None),
+    ],
+)
+def test_secrets_and_endpoints_are_refused_without_being_echoed(login, password, extra, field, secret) -> None:
+    with pytest.raises(InvalidParameterError) as raised:
+        from_connection(login, password, {**BASE, **extra})
+    assert raised.value.parameter == field
+    assert secret is None or secret not in str(raised.value)
+
+
+@pytest.mark.parametrize("verify", ["maybe", "/no/such/ca-bundle.pem", 2, "", "  "])
+def test_verify_is_true_false_or_an_existing_file(verify) -> None:
+    if verify == "":
+        assert from_connection("AK", "SK", {**BASE, "verify": verify}).verify is True  # empty reads as unset
+        return
+    with pytest.raises(InvalidParameterError, match="verify"):
+        from_connection("AK", "SK", {**BASE, "verify": verify})
+
+
+def test_verify_accepts_an_existing_bundle(tmp_path) -> None:
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    assert from_connection("AK", "SK", {**BASE, "verify": str(bundle)}).verify == str(bundle)
+    assert from_connection("AK", "SK", {**BASE, "verify": "FALSE"}).verify is False
+
+
+@pytest.mark.parametrize("timeout", [0, "0", -1, "-1", "inf", float("inf"), "nan", float("nan"), "soon", True])
+def test_timeout_must_be_a_finite_positive_number_in_every_form(timeout) -> None:
+    with pytest.raises(InvalidParameterError, match="timeout"):
+        from_connection("AK", "SK", {**BASE, "timeout": timeout})
