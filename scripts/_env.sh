@@ -2,7 +2,7 @@
 # Builds, from the pinned dependency sets in this repo:
 #   .venv      Airflow 3 (newest) from uv.lock, with the test and benchmark tools
 #   .venv-af2  Airflow 2.11 from constraints/airflow-2.11.txt
-# Needs only a Python 3.10+ and the package registries: uv is installed with pip if it is missing.
+# Needs only a Python 3.11-3.13 and the package registries: uv is installed with pip if it is missing.
 
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,15 +14,15 @@ UV_VERSION=0.13.9
 step() { printf '\n==> %s\n' "$*"; }
 
 find_python() {
-  for candidate in "${PYTHON:-}" python3 python3.13 python3.12 python3.11 python3.10 python; do
+  for candidate in "${PYTHON:-}" python3 python3.13 python3.12 python3.11 python; do
     [ -n "$candidate" ] || continue
     if command -v "$candidate" >/dev/null 2>&1 &&
-      "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
+      "$candidate" -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info < (3, 14) else 1)' 2>/dev/null; then
       command -v "$candidate"
       return 0
     fi
   done
-  echo "Python 3.10 or newer is required (set PYTHON=/path/to/python3)." >&2
+  echo "Python 3.11, 3.12 or 3.13 is required (set PYTHON=/path/to/python3)." >&2
   return 1
 }
 
@@ -38,6 +38,20 @@ find_uv() {
     fi
     UV="$ROOT/.cache/uv/bin/uv"
   fi
+}
+
+# A CPython of version $1 (e.g. 3.13): on PATH, else installed by pyenv.
+python_for() {
+  local version=$1 candidate
+  for candidate in "python$version" "$(pyenv root 2>/dev/null)"/versions/"$version".*/bin/"python$version" \
+    "$HOME"/.pyenv/versions/"$version".*/bin/"python$version" /root/.pyenv/versions/"$version".*/bin/"python$version"; do
+    if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  echo "Python $version is required for the compatibility jobs (install it, e.g. with pyenv)." >&2
+  return 1
 }
 
 ensure_airflow3() {

@@ -66,14 +66,14 @@ def return_values(dag_id: str, run_id: str) -> dict[str, Any]:
 
 def run_dag(dag_id: str, conf: dict[str, Any]) -> dict[str, Any]:
     folder = str(ROOT / "example_dags")
-    if _airflow2():
+    try:
+        from airflow.dag_processing.dagbag import DagBag  # Airflow 3.2+
+
+        bag = DagBag(folder)
+    except ImportError:  # Airflow 2.11, 3.1
         from airflow.models.dagbag import DagBag
 
         bag = DagBag(folder, include_examples=False)
-    else:
-        from airflow.dag_processing.dagbag import DagBag
-
-        bag = DagBag(folder)
     if dag_id not in bag.dags:
         return {"dag_id": dag_id, "state": "missing", "errors": {k: str(v) for k, v in bag.import_errors.items()}}
     started = time.monotonic()
@@ -88,12 +88,6 @@ def run_dag(dag_id: str, conf: dict[str, Any]) -> dict[str, Any]:
         "tasks": states,
         "results": return_values(dag_id, dag_run.run_id),
     }
-
-
-def _airflow2() -> bool:
-    import airflow
-
-    return airflow.__version__.startswith("2.")
 
 
 def describe(result: dict[str, Any]) -> list[str]:

@@ -19,7 +19,8 @@ os.environ.setdefault("no_proxy", "127.0.0.1,localhost")
 
 import pytest  # noqa: E402
 
-pytest_plugins = ["tests.secret_scan"]
+# the emulator's plugin is opt-in for users: this suite asks for it
+pytest_plugins = ["tests.secret_scan", "airflow_provider_dataarts.emulator.pytest_plugin"]
 
 
 @pytest.fixture(autouse=True)

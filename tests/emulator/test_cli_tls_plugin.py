@@ -144,8 +144,27 @@ def test_scenario_marker(api):
     assert api.get(detail_path("marked", 1)).status_code == 200
 
 
+def _inner_pytest(tmp_path, *options: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HOME": str(tmp_path)}
+    env.pop("AIRFLOW_CONN_DATAARTS_DEFAULT", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *options, str(tmp_path / "test_inner.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=env,
+    )
+
+
+def test_the_plugin_is_not_loaded_by_merely_installing_the_provider(tmp_path):
+    (tmp_path / "test_inner.py").write_text("def test_uses(dataarts_emulator):\n    pass\n", encoding="utf-8")
+    result = _inner_pytest(tmp_path)
+    assert result.returncode != 0 and "fixture 'dataarts_emulator' not found" in result.stdout
+
+
 def test_plugin_resets_between_tests_in_a_fresh_session(tmp_path):
-    """Run a small test file in its own pytest process: the plugin comes from the entry point."""
+    """Run a small test file in its own pytest process: the plugin is asked for with ``-p``."""
     (tmp_path / "test_inner.py").write_text(
         textwrap.dedent(
             """
@@ -169,15 +188,6 @@ def test_plugin_resets_between_tests_in_a_fresh_session(tmp_path):
         ),
         encoding="utf-8",
     )
-    env = {**os.environ, "HOME": str(tmp_path)}
-    env.pop("AIRFLOW_CONN_DATAARTS_DEFAULT", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path / "test_inner.py")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=env,
-    )
+    result = _inner_pytest(tmp_path, "-p", "airflow_provider_dataarts.emulator.pytest_plugin")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout

@@ -103,7 +103,10 @@ def run_worker(runs: list[int], plans: list[dict], url: str, output: str, seed: 
         AIRFLOW__LOGGING__LOGGING_LEVEL="WARNING",
     )
     subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True, timeout=300)
-    from airflow.dag_processing.dagbag import DagBag
+    try:
+        from airflow.dag_processing.dagbag import DagBag  # Airflow 3.2+
+    except ImportError:  # Airflow 3.1
+        from airflow.models.dagbag import DagBag
 
     from airflow_provider_dataarts.emulator import EmulatorAdmin
 

@@ -24,6 +24,8 @@ from airflow_provider_dataarts.api.settings import from_connection
 from airflow_provider_dataarts.runs import kind_named
 from airflow_provider_dataarts.runs.base import SUCCESS, Limits, judge
 
+pytestmark = pytest.mark.properties
+
 SETTINGS = from_connection("AK", "SK", {"region": "cn-north-4", "project_id": "p1", "workspace": "ws"})
 BUILDER = RequestBuilder(SETTINGS)
 KEYS = [

@@ -1,0 +1,20 @@
+"""Import every module of the provider (what Airflow and a user may import), and print how many."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import tempfile
+
+os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="dataarts-imports-"))
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+
+import airflow  # noqa: E402
+
+import airflow_provider_dataarts as package  # noqa: E402
+
+names = [module.name for module in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
+for name in names:
+    importlib.import_module(name)
+print(f"imported {len(names)} modules of airflow_provider_dataarts {package.__version__} on Airflow {airflow.__version__}")

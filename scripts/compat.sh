@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The compatibility jobs: the corners of what the metadata admits, each in its own venv from a
+# dependency set pinned in this repo, each importing every module and running example DAGs through
+# dag.test() against the emulator (docs/compatibility.md):
+#   floors   Python 3.11, every declared dependency at its floor (Airflow 2.11.0, common-compat 1.22.0...)
+#   af31     Python 3.11, the newest Airflow 3.1 - every example DAG
+#   af32     Python 3.12, the newest Airflow 3.2
+#   py313    Python 3.13, the newest Airflow (3.3, from uv.lock)
+source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
+find_uv
+PIPELINE=example_dataarts_pipeline
+ALL_DAGS="example_dataarts_pipeline example_dataarts_quality example_dataarts_restart_instance example_dataarts_retry_instances example_modelarts_visualization"
+
+run_job() {  # name, python version, constraints (or "lock"), DAGs...
+  local name=$1 version=$2 pins=$3 venv=".venv-$1" python started
+  shift 3
+  started=$(date +%s)
+  python=$(python_for "$version")
+  step "Compatibility job $name: $("$python" --version), ${pins}"
+  if [ "$pins" = lock ]; then
+    UV_PROJECT_ENVIRONMENT="$ROOT/$venv" timeout -k 10 900 "$UV" sync --frozen --quiet --python "$python" --no-default-groups
+  else
+    [ -x "$venv/bin/python" ] || timeout -k 10 120 "$UV" venv --quiet --python "$python" "$venv"
+    VIRTUAL_ENV="$ROOT/$venv" timeout -k 10 900 "$UV" pip install --quiet -r "constraints/$pins.txt" -e .
+  fi
+  timeout -k 10 300 "$venv/bin/python" scripts/check_imports.py
+  timeout -k 10 900 "$venv/bin/python" scripts/run_dags.py --scenario examples --expect success "$@" | tail -n 3
+  echo "job $name passed in $(( $(date +%s) - started )) s"
+}
+
+run_job floors 3.11 floors "$PIPELINE"
+run_job af31 3.11 airflow-3.1 $ALL_DAGS
+run_job af32 3.12 airflow-3.2 "$PIPELINE"
+run_job py313 3.13 lock "$PIPELINE"
