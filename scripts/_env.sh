@@ -43,9 +43,10 @@ find_uv() {
 # A CPython of version $1 (e.g. 3.13): on PATH, else installed by pyenv.
 python_for() {
   local version=$1 candidate
-  for candidate in "python$version" "$(pyenv root 2>/dev/null)"/versions/"$version".*/bin/"python$version" \
-    "$HOME"/.pyenv/versions/"$version".*/bin/"python$version" /root/.pyenv/versions/"$version".*/bin/"python$version"; do
-    if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1; then
+  for candidate in "$(pyenv root 2>/dev/null)"/versions/"$version".*/bin/"python$version" \
+    "$HOME"/.pyenv/versions/"$version".*/bin/"python$version" /root/.pyenv/versions/"$version".*/bin/"python$version" \
+    "python$version"; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys' >/dev/null 2>&1; then
       command -v "$candidate"
       return 0
     fi

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import pkgutil
 import tempfile
@@ -15,6 +16,8 @@ import airflow  # noqa: E402
 import airflow_provider_dataarts as package  # noqa: E402
 
 names = [module.name for module in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
+if importlib.util.find_spec("pytest") is None:  # the emulator's pytest plugin is for pytest users only
+    names.remove("airflow_provider_dataarts.emulator.pytest_plugin")
 for name in names:
     importlib.import_module(name)
 print(f"imported {len(names)} modules of airflow_provider_dataarts {package.__version__} on Airflow {airflow.__version__}")

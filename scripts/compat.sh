@@ -23,8 +23,13 @@ run_job() {  # name, python version, constraints (or "lock"), DAGs...
     [ -x "$venv/bin/python" ] || timeout -k 10 120 "$UV" venv --quiet --python "$python" "$venv"
     VIRTUAL_ENV="$ROOT/$venv" timeout -k 10 900 "$UV" pip install --quiet -r "constraints/$pins.txt" -e .
   fi
-  timeout -k 10 300 "$venv/bin/python" scripts/check_imports.py
-  timeout -k 10 900 "$venv/bin/python" scripts/run_dags.py --scenario examples --expect success "$@" | tail -n 3
+  timeout -k 10 300 "$venv/bin/python" scripts/check_imports.py 2>"$venv/imports.log" || { cat "$venv/imports.log"; exit 1; }
+  if ! timeout -k 10 900 "$venv/bin/python" scripts/run_dags.py --scenario examples --expect success "$@" \
+    >"$venv/dags.log" 2>&1; then
+    tail -n 60 "$venv/dags.log"
+    exit 1
+  fi
+  grep -E "^[a-z_]+: (SUCCESS|FAILED)" "$venv/dags.log"
   echo "job $name passed in $(( $(date +%s) - started )) s"
 }
 

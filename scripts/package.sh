@@ -21,7 +21,8 @@ step "A clean venv, the wheel installed with plain pip"
 clean=$(mktemp -d)
 "$PY" -m venv "$clean/venv"
 timeout -k 10 120 "$UV" export --quiet --frozen --no-hashes --no-emit-project --no-default-groups -o "$clean/constraints.txt"
-timeout -k 10 900 "$clean/venv/bin/pip" install --quiet --disable-pip-version-check -c "$clean/constraints.txt" dist/*.whl
+timeout -k 10 900 "$clean/venv/bin/pip" install --quiet --disable-pip-version-check -c "$clean/constraints.txt" dist/*.whl \
+  2> >(grep -v "^WARNING: Location 'file:" >&2)
 AIRFLOW_HOME="$clean/home" AIRFLOW__CORE__LOAD_EXAMPLES=False timeout -k 10 300 "$clean/venv/bin/airflow" providers list \
   | grep -E "airflow-provider-dataarts" || { echo "the provider is not in 'airflow providers list'" >&2; exit 1; }
 rm -rf "$clean"
