@@ -162,7 +162,7 @@ def epoch_ms(parameter: str, value: Any) -> int:
     13 digits.
     """
     if isinstance(value, dt.datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
         return int(moment.timestamp() * 1000)
     if isinstance(value, dt.date):
         raise InvalidParameterError(parameter, "expected a date and time, got a date only")

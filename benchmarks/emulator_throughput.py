@@ -35,7 +35,7 @@ TARGETS = [("nightly_sales", 34765), ("nightly_sales", 34766), ("daily report ca
 
 def signed_get(host: str, path: str, workspace: str) -> dict[str, str]:
     """Headers of a GET signed with SDK-HMAC-SHA256 (no query, no body)."""
-    date = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    date = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     headers = {"content-type": "application/json", "host": host, "workspace": workspace, "x-sdk-date": date}
     names = sorted(headers)
     canonical_uri = "/".join(quote(p, safe="~") for p in unquote(path).split("/")) + "/"

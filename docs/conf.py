@@ -15,11 +15,11 @@ sys.path.insert(0, os.path.abspath("_ext"))
 os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="dataarts-docs-"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 
-from airflow_provider_dataarts import __version__  # noqa: E402
+from airflow_provider_dataarts import __version__
 
 project = "airflow-provider-dataarts"
 author = "airflow-provider-dataarts developers"
-copyright = "2026, airflow-provider-dataarts developers"  # noqa: A001 - Sphinx's name
+copyright = "2026, airflow-provider-dataarts developers"
 release = version = __version__
 
 extensions = ["myst_parser", "sphinx.ext.autodoc", "sphinx.ext.napoleon", "code_tables"]

@@ -46,9 +46,9 @@ with DAG(
         from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
 
         if day:
-            start = dt.datetime.fromisoformat(day).replace(tzinfo=dt.timezone.utc)
+            start = dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC)
         else:
-            today = dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+            today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
             start = today - dt.timedelta(days=1)
         end = start + dt.timedelta(days=1) - dt.timedelta(milliseconds=1)
         instances = DataArtsHook().list_all_factory_instances(

@@ -33,7 +33,7 @@ with DAG(
     @task(multiple_outputs=True)
     def yesterday() -> dict[str, str]:
         """Yesterday (UTC) as a plan-time window; the operators take ISO strings, datetimes or epoch ms."""
-        today = dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         return {
             "begin": (today - dt.timedelta(days=1)).isoformat(),
             "end": (today - dt.timedelta(seconds=1)).isoformat(),

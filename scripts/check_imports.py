@@ -11,13 +11,14 @@ import tempfile
 os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="dataarts-imports-"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 
-import airflow  # noqa: E402
+import airflow
 
-import airflow_provider_dataarts as package  # noqa: E402
+import airflow_provider_dataarts as package
 
 names = [module.name for module in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
 if importlib.util.find_spec("pytest") is None:  # the emulator's pytest plugin is for pytest users only
     names.remove("airflow_provider_dataarts.emulator.pytest_plugin")
 for name in names:
     importlib.import_module(name)
-print(f"imported {len(names)} modules of airflow_provider_dataarts {package.__version__} on Airflow {airflow.__version__}")
+version = package.__version__
+print(f"imported {len(names)} modules of airflow_provider_dataarts {version} on Airflow {airflow.__version__}")

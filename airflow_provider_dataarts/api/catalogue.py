@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass
 
 
-class Service(str, enum.Enum):
+class Service(enum.StrEnum):
     """The Huawei Cloud services behind the calls, each with its own endpoint."""
 
     DLF = "dlf"  # DataArts Factory v1: https://dayu-dlf.{region}.myhuaweicloud.com

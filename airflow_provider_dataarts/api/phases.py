@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 
 
-class Phase(str, enum.Enum):
+class Phase(enum.StrEnum):
     """Where a remote run is, in the terms a wait needs."""
 
     IN_PROGRESS = "in_progress"

@@ -11,7 +11,7 @@ import re
 import time
 from typing import Any
 
-_UTC = dt.timezone.utc
+_UTC = dt.UTC
 
 
 def parse_time(value: Any, what: str = "time") -> int:

@@ -286,7 +286,7 @@ class DataArtsAsyncHook(DataArtsOperations):
             raise _transport.transport_error(request, settings, _reason(error), sent=False, tls=True) from None
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
             raise _transport.transport_error(request, settings, _reason(error), sent=False) from None
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+        except (TimeoutError, aiohttp.ClientError, ValueError) as error:
             raise _transport.transport_error(request, settings, _reason(error), sent=True) from None
         try:
             checked = _transport.checked(response, request, settings, token, fresh)

@@ -28,7 +28,7 @@ from airflow_provider_dataarts.runs.job_instance import failure_text
 def iso(ms: int | None) -> str:
     if ms is None:
         return "?"
-    return dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _groups(watch: Mapping[str, Any]) -> dict[tuple[str, str | None], list[Mapping[str, Any]]]:

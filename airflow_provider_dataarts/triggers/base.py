@@ -128,7 +128,7 @@ class DataArtsRunTrigger(BaseTrigger):
                 outcome = await asyncio.wait_for(hook.run(kind.observe(self.watch)), timeout=left)
             except asyncio.CancelledError:
                 raise
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 outcome = DataArtsTransportError("the poll was still unanswered at the wait's deadline", sent=True)
                 log.warning("%s: %s", kind.describe(self.watch), outcome)
             except Exception as error:

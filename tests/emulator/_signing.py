@@ -27,7 +27,7 @@ def segment(text: str) -> str:
 
 def sdk_date(offset_seconds: float = 0) -> str:
     """``X-Sdk-Date`` for now (plus an offset)."""
-    moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=offset_seconds)
+    moment = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=offset_seconds)
     return moment.strftime("%Y%m%dT%H%M%SZ")
 
 

@@ -9,11 +9,11 @@ import pytest
 from airflow_provider_dataarts.emulator.clock import relative_time
 from airflow_provider_dataarts.emulator.scenario import bundled, bundled_names, normalise, read_source
 
-START = int(dt.datetime(2026, 11, 23, 13, 45, tzinfo=dt.timezone.utc).timestamp() * 1000)
+START = int(dt.datetime(2026, 11, 23, 13, 45, tzinfo=dt.UTC).timestamp() * 1000)
 
 
 def ms(*args: int) -> int:
-    return int(dt.datetime(*args, tzinfo=dt.timezone.utc).timestamp() * 1000)
+    return int(dt.datetime(*args, tzinfo=dt.UTC).timestamp() * 1000)
 
 
 @pytest.mark.parametrize(

@@ -99,7 +99,7 @@ def run_task(operator: Any, context: dict[str, Any] | None = None) -> Any:
 
     _allow_execute_in_this_thread()
     context = context or make_context()
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     while True:
         try:
             return operator.execute(context)

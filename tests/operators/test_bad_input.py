@@ -255,7 +255,7 @@ def test_unknown_regions_are_accepted() -> None:
         "2024-11-26T06:13:00Z",
         "2024-11-26T14:13:00+08:00",
         dt.datetime(2024, 11, 26, 6, 13),  # naive means UTC
-        dt.datetime(2024, 11, 26, 6, 13, tzinfo=dt.timezone.utc),
+        dt.datetime(2024, 11, 26, 6, 13, tzinfo=dt.UTC),
         pendulum.datetime(2024, 11, 26, 14, 13, tz="Asia/Shanghai"),
     ],
 )
