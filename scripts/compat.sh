@@ -2,7 +2,7 @@
 # The compatibility jobs: the corners of what the metadata admits, each in its own venv from a
 # dependency set pinned in this repo, each importing every module and running example DAGs through
 # dag.test() against the emulator (docs/compatibility.md):
-#   floors   Python 3.11, every declared dependency at its floor (Airflow 2.11.0, common-compat 1.22.0...)
+#   floors   Python 3.11, every declared dependency at its floor (Airflow 2.11.0, common-compat 1.23.0...)
 #   af31     Python 3.11, the newest Airflow 3.1 - every example DAG
 #   af32     Python 3.12, the newest Airflow 3.2
 #   py313    Python 3.13, the newest Airflow (3.3, from uv.lock)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import ssl
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,20 +45,21 @@ def announced_size(headers: Any) -> int | None:
 
 
 def settings_from(
-    conn: Any, *, region: str | None = None, project_id: str | None = None, workspace: str | None = None
+    conn: Any,
+    extra: Mapping[str, Any],
+    *,
+    region: str | None = None,
+    project_id: str | None = None,
+    workspace: str | None = None,
 ) -> ConnectionSettings:
-    """Read and check an Airflow connection, apply a task's overrides, and mask its secrets."""
-    from airflow.providers.common.compat.sdk import mask_secret
-
+    """Read and check an Airflow connection (its ``extra`` read by the caller, the way its side can), and
+    apply a task's overrides. The caller masks ``settings.credentials.secrets()``."""
     try:
-        settings = from_connection(conn.login, conn.password, conn.extra_dejson).with_overrides(
+        return from_connection(conn.login, conn.password, extra).with_overrides(
             region=region, project_id=project_id, workspace=workspace
         )
     except InvalidParameterError as error:
         raise errors.DataArtsConfigError(f"Connection {conn.conn_id!r}: {error}") from None
-    for secret in settings.credentials.secrets():
-        mask_secret(secret)
-    return settings
 
 
 def ca_bundle(verify: bool | str) -> str | None:

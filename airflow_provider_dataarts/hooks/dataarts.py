@@ -68,8 +68,15 @@ class DataArtsHook(BaseHook, DataArtsOperations):
     @cached_property
     def settings(self) -> ConnectionSettings:
         """The checked connection settings (read once, on first use)."""
+        from airflow.providers.common.compat.sdk import mask_secret
+
         conn = self.get_connection(self.dataarts_conn_id)
-        return _transport.settings_from(conn, region=self.region, project_id=self.project_id, workspace=self.workspace)
+        settings = _transport.settings_from(
+            conn, conn.extra_dejson, region=self.region, project_id=self.project_id, workspace=self.workspace
+        )
+        for secret in settings.credentials.secrets():
+            mask_secret(secret)
+        return settings
 
     @cached_property
     def builder(self) -> RequestBuilder:

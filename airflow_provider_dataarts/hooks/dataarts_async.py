@@ -1,8 +1,8 @@
 """``DataArtsAsyncHook``: the same API surface for triggers, on aiohttp, without blocking the loop.
 
 Built for a triggerer holding thousands of waits in one event loop:
-- the connection is looked up asynchronously (``aget_connection`` on Airflow 3, a worker thread on
-  2.x) and shared by every trigger of the process for a few minutes;
+- the connection is read through the compat helpers (``aget_connection`` where it does not block the loop,
+  a worker thread otherwise) and shared by every trigger of the process for a few minutes;
 - one ``aiohttp.ClientSession`` per event loop (and TLS setting) serves every trigger;
 - calls of one credential to one API share a :class:`~.budget.RequestBudget`.
 """
@@ -56,12 +56,13 @@ def _read_key(settings: ConnectionSettings, call: Call) -> tuple:
     )
 
 
-async def _connection(conn_id: str) -> Any:
-    from airflow.providers.common.compat.sdk import BaseHook
+async def _connection(conn_id: str) -> tuple[Any, dict[str, Any]]:
+    """The connection and its extra, read the way the Airflow line allows on an event loop: the compat
+    helpers use ``aget_connection`` where it does not block the loop (3.3.2+), else a worker thread."""
+    from airflow.providers.common.compat.connection import get_async_connection, get_async_extra_dejson
 
-    if hasattr(BaseHook, "aget_connection"):
-        return await BaseHook.aget_connection(conn_id)
-    return await asyncio.to_thread(BaseHook.get_connection, conn_id)  # Airflow 2: DB or env, off the loop
+    conn = await get_async_connection(conn_id)
+    return conn, await get_async_extra_dejson(conn)
 
 
 async def _mask(secret: str) -> None:
@@ -159,9 +160,10 @@ class DataArtsAsyncHook(DataArtsOperations):
 
     async def _read_settings(self) -> ConnectionSettings:
         conn_id, region, project_id, workspace = self._key
-        settings = _transport.settings_from(
-            await _connection(conn_id), region=region, project_id=project_id, workspace=workspace
-        )
+        conn, extra = await _connection(conn_id)
+        settings = _transport.settings_from(conn, extra, region=region, project_id=project_id, workspace=workspace)
+        for secret in settings.credentials.secrets():
+            await _mask(secret)
         _SETTINGS[self._key] = (time.monotonic() + SETTINGS_TTL, settings)
         return settings
 
