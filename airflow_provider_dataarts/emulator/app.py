@@ -118,6 +118,8 @@ class EmulatorApp:
             status, headers = 500, {}
             payload = {"error_code": "APIG.0201", "error_msg": f"An unexpected error occurred: {error!r}"}
         self._log(call, status, fault)
+        if fault is not None and fault.kind == "hold":  # served and logged; the answer comes late
+            await asyncio.sleep(fault.seconds)
         if fault is not None and fault.kind == "drop_after":
             return _drop(request)
         if fault is not None and fault.kind == "rewrite":  # served, then the answer is replaced

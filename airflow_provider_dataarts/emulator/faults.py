@@ -2,8 +2,10 @@
 
 A fault matches a service call by path (a prefix of the raw path, or a regex when it starts with
 ``^``) and optionally method. Kinds: ``throttle``, ``status``, ``delay``, ``drop_before``,
-``drop_after``, ``token_expiry``, and ``rewrite``: the call is served (an action takes effect), then
-its answer is replaced by the fault's status, headers and body (a lost or garbled answer).
+``drop_after``, ``token_expiry``, ``rewrite``: the call is served (an action takes effect), then
+its answer is replaced by the fault's status, headers and body (a lost or garbled answer), and ``hold``:
+the call is served and logged, then its answer held back for ``seconds`` (a window in which the caller
+has acted but cannot know it yet: where a deployment test kills the caller).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("throttle", "status", "delay", "drop_before", "drop_after", "token_expiry", "rewrite")
+KINDS = ("throttle", "status", "delay", "drop_before", "drop_after", "token_expiry", "rewrite", "hold")
 CHAOS_KINDS = ("throttle", "status", "delay", "drop_before", "drop_after")
 
 

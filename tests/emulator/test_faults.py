@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 import aiohttp
@@ -164,3 +165,21 @@ def test_chaos_drops(api, admin):
     with pytest.raises(requests.ConnectionError):
         api.post(RESTART)
     assert pending(admin) is False
+
+
+def test_hold_serves_and_logs_the_call_before_answering(api, admin):
+    admin.add_fault("hold", path=RESTART, seconds=0.6)
+    answered: list[float] = []
+
+    def restart() -> None:
+        answered.append(api.post(RESTART).status_code)
+
+    caller = threading.Thread(target=restart)
+    started = time.monotonic()
+    caller.start()
+    while not [entry for entry in admin.requests() if entry["fault"] == "hold"]:
+        assert time.monotonic() - started < 5
+        time.sleep(0.02)
+    assert pending(admin) is True and answered == []  # acted on, logged, and not answered yet
+    caller.join(timeout=5)
+    assert answered == [204] and time.monotonic() - started >= 0.6

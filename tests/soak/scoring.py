@@ -49,7 +49,7 @@ def duplicates(plans: list[dict[str, Any]], log: list[dict[str, Any]]) -> tuple[
     for entry in log:
         if entry["route"] not in ACTIONS:
             continue
-        processed = entry["fault"] in (None, "delay", "drop_after") and entry["status"] in (200, 204)
+        processed = entry["fault"] in (None, "delay", "drop_after", "hold") and entry["status"] in (200, 204)
         if processed:
             accepted[_target_of(entry)].append(entry["vtime"])
     total = duplicate = 0
