@@ -25,6 +25,11 @@ from typing import Any, ClassVar
 from airflow.providers.common.compat.sdk import AirflowException, BaseOperator, conf
 
 from airflow_provider_dataarts import validation
+from airflow_provider_dataarts.outcomes import (
+    check_event,
+    outcome,
+    wait_deadline,
+)
 from airflow_provider_dataarts.task_mixin import DataArtsTaskMixin
 
 STATE_KEY = "dataarts_run"
@@ -39,14 +44,6 @@ CONFIRM_POLL_INTERVAL = 5.0
 #: the longest a killed worker task waits for its restarted run to show up so that it can stop it
 #: (Airflow gives ``on_kill`` a minute before it kills the process)
 KILL_PATIENCE = 45.0
-
-
-class DataArtsRunFailedError(AirflowException):
-    """The remote run ended in failure (or alarm), could not start, or the wait gave up."""
-
-
-class DataArtsWaitTimeoutError(DataArtsRunFailedError):
-    """The wait reached its ``timeout``."""
 
 
 class DataArtsNoSnapshotError(AirflowException):
@@ -69,43 +66,6 @@ def default_deferrable() -> bool:
 def seconds(parameter: str, value: Any) -> float:
     """A positive number of seconds (or a timedelta)."""
     return validation.positive_number(parameter, value) or 0.0
-
-
-def check_event(event: Any, kind_name: str, identity: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate a trigger event before trusting it (shape, kind, and that it is about this task's run)."""
-    from airflow_provider_dataarts.runs.base import EVENT_STATUSES
-
-    if not isinstance(event, Mapping) or event.get("status") not in EVENT_STATUSES:
-        raise AirflowException(f"Unexpected trigger event: {event!r}")
-    if event.get("kind") != kind_name or not isinstance(event.get("watch"), Mapping):
-        raise AirflowException(f"Trigger event for another kind of run: {event.get('kind')!r}, expected {kind_name!r}")
-    watch = event["watch"]
-    for key, value in identity.items():
-        if value is not None and str(watch.get(key)) != str(value):
-            raise AirflowException(f"Trigger event for another run: {key}={watch.get(key)!r}, expected {value!r}")
-    return dict(event)
-
-
-def outcome(event: Mapping[str, Any], *, acted: bool, fail_on_alarm: bool, log: Any) -> dict[str, Any]:
-    """The XCom summary of a successful wait; a clear error for any other ending."""
-    from airflow_provider_dataarts.runs.base import ALARMING, SUCCESS, TIMEOUT
-
-    status = event["status"]
-    observation = event.get("observation") or {}
-    summary = {
-        "kind": event["kind"],
-        "outcome": status,
-        "acted": acted,
-        "status": observation.get("status"),
-        **(observation.get("summary") or {}),
-        "seen": event.get("seen", []),
-    }
-    if status == SUCCESS or (status == ALARMING and not fail_on_alarm):
-        log.info("%s", event["message"])
-        return summary
-    if status == TIMEOUT:
-        raise DataArtsWaitTimeoutError(event["message"])
-    raise DataArtsRunFailedError(event["message"])
 
 
 class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
@@ -198,16 +158,20 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
                 if event is not None:
                     return self._finish(context, event, acted)
             return {"kind": self.kind_name, "outcome": "started", "acted": acted, **self.identity(), "watch": watch}
-        limits = Limits(time.time() + self.timeout, self.poll_interval, start_deadline)
+        # in the worker Airflow enforces execution_timeout itself (then on_kill stops the run); deferred it does not
+        deferred_limit = self.execution_timeout if self.deferrable else None
+        deadline, deadline_name = wait_deadline(context, self.timeout, deferred_limit)
+        limits = Limits(deadline, self.poll_interval, start_deadline, deadline_name)
         event = self._poll(watch, limits, once=self.deferrable)
         if event is None:
             from airflow_provider_dataarts.triggers import status
 
             trigger = getattr(status, self.trigger_name)(
-                watch=watch,
+                watch=self._watch,
                 deadline=limits.deadline,
                 poll_interval=limits.poll_interval,
                 start_deadline=limits.start_deadline,
+                deadline_name=limits.deadline_name,
                 dataarts_conn_id=self.dataarts_conn_id,
                 region=self.region,
                 project_id=self.project_id,
@@ -331,6 +295,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
     def _resume(self, record: Mapping[str, Any]) -> tuple[dict[str, Any], float | None, bool] | None:
         """Pick up the run an earlier try of this task started, unless it ended in failure."""
         from airflow_provider_dataarts.api.phases import Phase
+        from airflow_provider_dataarts.runs.base import forget_baseline
 
         if record.get("phase") == "refused":
             return None
@@ -340,7 +305,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
         what = self.kind.describe(watch)
         if observation.started and observation.phase is not Phase.FAILED:
             self.log.info("Resuming the wait for %s, started by an earlier try (%s)", what, observation.status)
-            return watch, None, True
+            return forget_baseline(watch), None, True
         if not observation.started and time.time() < start_deadline:
             self.log.info("An earlier try acted on %s; waiting for that run to start", what)
             if record.get("phase") == "acting":  # that action's outcome is unknown
@@ -354,14 +319,15 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
         """Poll in the worker until an event, just once (before deferring), or until the run has started."""
         from airflow_provider_dataarts.runs.base import PollTracker
 
-        tracker = PollTracker()
+        tracker = PollTracker(watch)
         while True:
             try:
-                outcome = self.hook.run(self.kind.observe(watch))
+                outcome = self.hook.run(self.kind.observe(tracker.watch))
             except Exception as error:
                 outcome = error
                 self.log.warning("%s: poll failed: %s", self.kind.describe(watch), error)
-            verdict = tracker.verdict(self.kind, watch, outcome, limits)
+            verdict = tracker.verdict(self.kind, outcome, limits)
+            self._watch = tracker.watch
             if until_started and tracker.last is not None and tracker.last.started:
                 return None
             if verdict.event is not None or once:
@@ -388,7 +354,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
                 event["message"],
             )
             return self._wait(context, *self._attach_or_act(context, unconfirmed))
-        if event["status"] == TIMEOUT and self.cancel_on_kill:
+        if event["status"] == TIMEOUT and self.cancel_on_kill and not event.get("stopped"):
             self._stop(event["watch"], "the wait timed out", patience=self.start_timeout)
         return outcome(event, acted=acted, fail_on_alarm=self.fail_on_alarm, log=self.log)
 

@@ -95,6 +95,8 @@ class Limits:
     deadline: float
     poll_interval: float
     start_deadline: float | None = None
+    #: which limit ``deadline`` is: the wait's ``timeout``, or the task's ``execution_timeout``
+    deadline_name: str = "timeout"
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -167,7 +169,8 @@ def judge(
     if now >= limits.deadline:
         seen = f"; last status {observation.status}" if observation else ""
         stalled = " (stalled: it is paused or suspended)" if observation and observation.phase is Phase.STALLED else ""
-        return Verdict(make_event(TIMEOUT, kind, watch, f"{what}: timed out waiting{seen}{stalled}", observation))
+        message = f"{what}: the {limits.deadline_name} was reached while waiting{seen}{stalled}"
+        return Verdict(make_event(TIMEOUT, kind, watch, message, observation))
     started = observation is not None and observation.started
     start_due = not started and limits.start_deadline is not None
     if start_due and now >= limits.start_deadline and not isinstance(outcome, BaseException):
@@ -190,6 +193,13 @@ def judge(
     return Verdict(None, sleep=max(0.0, min(limits.poll_interval, wake - now)))
 
 
+def forget_baseline(watch: Mapping[str, Any]) -> dict[str, Any]:
+    """The watch of a run seen started: without its baseline, later looks are taken as they are. A run
+    can end where its baseline was (a ModelArts job that fails again shows the same status and creation
+    time), and must not then pass for one that has not started."""
+    return {**watch, "baseline": None} if watch.get("baseline") is not None else dict(watch)
+
+
 class PollTracker:
     """What one wait has seen so far: consecutive transient errors, the last look, the status path.
 
@@ -200,14 +210,14 @@ class PollTracker:
 
     MAX_SEEN = 20
 
-    def __init__(self) -> None:
+    def __init__(self, watch: Mapping[str, Any]) -> None:
+        #: the watch to poll with: its baseline is dropped once the run has been seen started
+        self.watch = dict(watch)
         self.errors_in_a_row = 0
         self.last: Observation | None = None
         self.seen: list[str] = []
 
-    def verdict(
-        self, kind: Kind, watch: Mapping[str, Any], outcome: Observation | BaseException, limits: Limits
-    ) -> Verdict:
+    def verdict(self, kind: Kind, outcome: Observation | BaseException, limits: Limits) -> Verdict:
         if isinstance(outcome, BaseException):
             if not isinstance(outcome, errors.DataArtsThrottledError):
                 self.errors_in_a_row += 1
@@ -217,8 +227,11 @@ class PollTracker:
             label = outcome.status if outcome.started else f"{outcome.status} (before the action)"
             if not self.seen or self.seen[-1] != label:
                 self.seen = [*self.seen, label][-self.MAX_SEEN :]
-        verdict = judge(kind, watch, outcome, limits, self.errors_in_a_row, self.last)
+            if outcome.started:
+                self.watch = forget_baseline(self.watch)
+        verdict = judge(kind, self.watch, outcome, limits, self.errors_in_a_row, self.last)
         if verdict.event is not None:
             verdict.event["seen"] = list(self.seen)
             verdict.event["start_deadline"] = limits.start_deadline  # a stop on timeout waits for a late run
+            verdict.event["deadline_name"] = limits.deadline_name
         return verdict

@@ -7,14 +7,14 @@ wait to the same trigger with a wall-clock deadline of ``timeout``.
 
 from __future__ import annotations
 
-import time
 from typing import Any, ClassVar
 
 from airflow.providers.common.compat.sdk import AirflowSensorTimeout, BaseSensorOperator, PokeReturnValue
 
 from airflow_provider_dataarts import validation
+from airflow_provider_dataarts.outcomes import check_event, outcome, wait_deadline
 from airflow_provider_dataarts.task_mixin import DataArtsTaskMixin
-from airflow_provider_dataarts.waiting import check_event, default_deferrable, outcome
+from airflow_provider_dataarts.waiting import default_deferrable
 
 
 class DataArtsRunSensor(DataArtsTaskMixin, BaseSensorOperator):
@@ -94,9 +94,11 @@ class DataArtsRunSensor(DataArtsTaskMixin, BaseSensorOperator):
             return outcome(event, acted=False, fail_on_alarm=self.fail_on_alarm, log=self.log)
         from airflow_provider_dataarts.triggers import status
 
+        deadline, deadline_name = wait_deadline(context, float(self.timeout), self.execution_timeout)
         trigger = getattr(status, self.trigger_name)(
             watch=self.watch(),
-            deadline=time.time() + float(self.timeout),
+            deadline=deadline,
+            deadline_name=deadline_name,
             poll_interval=float(self.poke_interval),
             dataarts_conn_id=self.dataarts_conn_id,
             region=self.region,
@@ -111,7 +113,7 @@ class DataArtsRunSensor(DataArtsTaskMixin, BaseSensorOperator):
 
         watch = self.watch()
         event = check_event(event, self.kind_name, {key: watch.get(key) for key in self.identity_keys})
-        if event["status"] == TIMEOUT:
+        if event["status"] == TIMEOUT and event.get("deadline_name") != "execution_timeout":
             raise AirflowSensorTimeout(event["message"])
         return outcome(event, acted=False, fail_on_alarm=self.fail_on_alarm, log=self.log)
 

@@ -6,8 +6,10 @@ It observes the run through :class:`~airflow_provider_dataarts.hooks.dataarts_as
 relying on ``defer(timeout=...)``, so the task can stop the remote run and say why it failed.
 
 Kill handling: on Airflow 3.3+ the triggerer calls :meth:`on_kill` when a user fails, clears or marks
-a deferred task; before that, :meth:`cleanup` checks the task instance's state (Airflow 2) and stops
-the remote run only if the task is no longer deferred - never on a triggerer restart.
+a deferred task - and when the trigger moves to another triggerer; before 3.3, :meth:`cleanup` runs on
+the way out. Either way the remote run is stopped only when the task really left the deferred state
+(:mod:`.task_state`: the execution API on Airflow 3, the ORM on Airflow 2) - never on a reassignment
+or a triggerer restart.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 NATIVE_ON_KILL = "on_kill" in BaseTrigger.__dict__
 
 
+#: the longest a trigger waits for a run still in its restart lag to show up so that it can stop it
+KILL_PATIENCE = 25.0
 #: seconds past the deadline a hung poll is given before the deadline event fires anyway
 DEADLINE_GRACE = 1.0
 #: waits of more than ten ticks end on a multiple of this many seconds of the loop's clock, so that the
@@ -52,6 +56,7 @@ class DataArtsRunTrigger(BaseTrigger):
     :param deadline: wall-clock epoch seconds at which the wait gives up with a ``timeout`` event.
     :param poll_interval: seconds between polls.
     :param start_deadline: epoch seconds by which a restarted run must have visibly started.
+    :param deadline_name: which limit ``deadline`` is (``timeout`` or the task's ``execution_timeout``).
     :param dataarts_conn_id: the connection id (read asynchronously in the triggerer).
     :param region: region override. :param project_id: project override. :param workspace: workspace override.
     :param cancel_on_kill: stop the remote run when a user kills the deferred task.
@@ -66,6 +71,7 @@ class DataArtsRunTrigger(BaseTrigger):
         deadline: float,
         poll_interval: float,
         start_deadline: float | None = None,
+        deadline_name: str = "timeout",
         dataarts_conn_id: str = "dataarts_default",
         region: str | None = None,
         project_id: str | None = None,
@@ -77,6 +83,7 @@ class DataArtsRunTrigger(BaseTrigger):
         self.deadline = deadline
         self.poll_interval = poll_interval
         self.start_deadline = start_deadline
+        self.deadline_name = deadline_name
         self.dataarts_conn_id = dataarts_conn_id
         self.region = region
         self.project_id = project_id
@@ -92,6 +99,7 @@ class DataArtsRunTrigger(BaseTrigger):
                 "deadline": self.deadline,
                 "poll_interval": self.poll_interval,
                 "start_deadline": self.start_deadline,
+                "deadline_name": self.deadline_name,
                 "dataarts_conn_id": self.dataarts_conn_id,
                 "region": self.region,
                 "project_id": self.project_id,
@@ -117,15 +125,15 @@ class DataArtsRunTrigger(BaseTrigger):
 
     async def _poll(self) -> AsyncIterator[TriggerEvent]:
         from airflow_provider_dataarts.runs import kind_named
-        from airflow_provider_dataarts.runs.base import Limits, PollTracker
+        from airflow_provider_dataarts.runs.base import TIMEOUT, Limits, PollTracker
 
         kind = kind_named(self.kind_name)
-        limits = Limits(self.deadline, self.poll_interval, self.start_deadline)
-        hook, tracker = self.hook(), PollTracker()
+        limits = Limits(self.deadline, self.poll_interval, self.start_deadline, self.deadline_name)
+        hook, tracker = self.hook(), PollTracker(self.watch)
         while True:
             try:  # a request that hangs must not hold the wait past its deadline
                 left = max(0.0, limits.deadline - time.time()) + DEADLINE_GRACE
-                outcome = await asyncio.wait_for(hook.run(kind.observe(self.watch)), timeout=left)
+                outcome = await asyncio.wait_for(hook.run(kind.observe(tracker.watch)), timeout=left)
             except asyncio.CancelledError:
                 raise
             except TimeoutError:
@@ -134,12 +142,22 @@ class DataArtsRunTrigger(BaseTrigger):
             except Exception as error:
                 outcome = error
                 log.warning("%s: poll failed: %s", kind.describe(self.watch), error)
-            verdict = tracker.verdict(kind, self.watch, outcome, limits)
+            verdict = tracker.verdict(kind, outcome, limits)
+            self.watch = tracker.watch  # what a kill stops from now on
             if verdict.event is not None:
                 self._fired = True
+                if verdict.event["status"] == TIMEOUT and self.deadline_name == "execution_timeout":
+                    await self._stop_at_execution_timeout(verdict.event)
                 yield TriggerEvent(verdict.event)
                 return
             await sleep_on_tick(verdict.sleep)
+
+    async def _stop_at_execution_timeout(self, event: dict[str, Any]) -> None:
+        """The task's ``execution_timeout`` ends the task, not only the wait: Airflow 2 fails the resumed task
+        before it runs any code, so the trigger stops the run itself and the event says so."""
+        if self.cancel_on_kill:
+            await self.stop_remote_run("the task's execution_timeout was reached")
+            event["stopped"] = True
 
     async def stop_remote_run(self, why: str) -> None:
         """Stop the remote run where its API allows (say so where it does not); a run still in its restart
@@ -148,43 +166,28 @@ class DataArtsRunTrigger(BaseTrigger):
         from airflow_provider_dataarts.runs.stopping import stop_deferred, stop_script
 
         kind = kind_named(self.kind_name)
-        now = time.time()
-        give_up_at = max(self.start_deadline or now, now)
+        now = time.time()  # Airflow gives on_kill 30 s ([triggerer] on_kill_timeout)
+        give_up_at = min(max(self.start_deadline or now, now), now + KILL_PATIENCE)
         await stop_deferred(self.hook(), stop_script(kind, self.watch, why, give_up_at), log)
 
     async def on_kill(self) -> None:
-        """Airflow 3.3+: a user killed the deferred task."""
-        if self.cancel_on_kill:
-            await self.stop_remote_run("the task was killed")
+        """Airflow 3.3+: the triggerer cancelled this trigger with a "user action" - which it also does
+        when the trigger moves to another triggerer. The run is stopped only when the task really left
+        the deferred state."""
+        await self._stop_if_killed()
 
     async def cleanup(self) -> None:
-        """Before Airflow 3.3: stop the remote run if the task was killed while deferred."""
-        if NATIVE_ON_KILL or self._fired or not self.cancel_on_kill or self.task_instance is None:
+        """Before Airflow 3.3 (no ``on_kill``): the same check on the way out, unless an event was sent."""
+        if not NATIVE_ON_KILL and not self._fired:
+            await self._stop_if_killed()
+
+    async def _stop_if_killed(self) -> None:
+        if not self.cancel_on_kill or self.task_instance is None:
             return
-        try:
-            killed = await asyncio.to_thread(_task_left_deferred_state, self.task_instance)
-        except Exception as error:
-            log.warning("Could not read the task instance state on cleanup: %s", error)
-            return
-        if killed:
+        from airflow_provider_dataarts.triggers.task_state import left_deferred_state
+
+        left = await left_deferred_state(self.task_instance)
+        if left:
             await self.stop_remote_run("the task was killed")
-
-
-def _task_left_deferred_state(task_instance: Any) -> bool:
-    """Airflow 2: whether the deferred task instance was failed, marked or cleared meanwhile."""
-    from airflow.models.taskinstance import TaskInstance
-    from airflow.utils.session import create_session
-    from airflow.utils.state import TaskInstanceState
-
-    with create_session() as session:
-        state = (
-            session.query(TaskInstance.state)
-            .filter_by(
-                dag_id=task_instance.dag_id,
-                task_id=task_instance.task_id,
-                run_id=task_instance.run_id,
-                map_index=task_instance.map_index,
-            )
-            .scalar()
-        )
-    return state != TaskInstanceState.DEFERRED
+        elif left is False:
+            log.info("The task is still deferred (its trigger moved or the triggerer stops): the run is left running")

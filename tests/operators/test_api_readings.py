@@ -19,8 +19,8 @@ from airflow_provider_dataarts.operators.factory import (
     DataArtsRetryInstancesOperator,
 )
 from airflow_provider_dataarts.operators.quality import DataArtsRerunQualityOperator
+from airflow_provider_dataarts.outcomes import DataArtsRunFailedError
 from airflow_provider_dataarts.sensors.factory import DataArtsFactoryInstancesSensor
-from airflow_provider_dataarts.waiting import DataArtsRunFailedError
 from tests.conftest import routes
 from tests.operators.conftest import FAST, SPEED
 from tests.operators.harness import run_task

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from types import SimpleNamespace
 
 import pytest
 from airflow.providers.common.compat.sdk import TaskDeferred
 
-from airflow_provider_dataarts.waiting import DataArtsRunFailedError, DataArtsWaitTimeoutError
+from airflow_provider_dataarts.outcomes import DataArtsRunFailedError, DataArtsWaitTimeoutError
 from tests.conftest import eventually, routes
 from tests.operators.cases import CASE_IDS, CASES
 from tests.operators.conftest import FAST, SPEED
@@ -68,7 +69,7 @@ def test_deadline_ends_the_wait_and_stops_the_run(live, case) -> None:
     with pytest.raises(TaskDeferred) as deferred:
         operator.execute(context)
     live.admin.advance(case.lag + 1)  # running, and frozen there: it will not finish in time
-    with pytest.raises(DataArtsWaitTimeoutError, match="timed out"):
+    with pytest.raises(DataArtsWaitTimeoutError, match="the timeout was reached"):
         run_deferred(operator, context, deferred.value)
     if case.stop:
         assert [entry["status"] for entry in routes(live, case.stop)] in ([200], [204])
@@ -100,13 +101,20 @@ def test_kill_in_the_worker_stops_the_run(live, case) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_kill_while_deferred_stops_the_run_from_the_trigger(live, case, caplog) -> None:
+def test_kill_while_deferred_stops_the_run_from_the_trigger(live, case, caplog, monkeypatch) -> None:
+    from airflow_provider_dataarts.triggers import task_state
+
+    async def left_deferred_state(task_instance) -> bool:  # how it is read: tests/operators/test_kill_and_deadline.py
+        return True
+
+    monkeypatch.setattr(task_state, "left_deferred_state", left_deferred_state)
     live.admin.set_speed(0)
     operator = case.build(live, True, {**FAST, "deferrable": True})
     with pytest.raises(TaskDeferred) as deferred:
         operator.execute(make_context())
     live.admin.advance(case.lag + 1)
     trigger = rebuild(deferred.value.trigger)
+    trigger.task_instance = SimpleNamespace(dag_id="d", task_id="t", run_id="r", map_index=-1)  # as the triggerer does
 
     async def kill_after_first_poll() -> None:
         from airflow_provider_dataarts.hooks.dataarts_async import close_sessions

@@ -9,7 +9,7 @@ from airflow_provider_dataarts.api.errors import DataArtsApiError
 from airflow_provider_dataarts.operators.factory import DataArtsRestartInstanceOperator
 from airflow_provider_dataarts.operators.modelarts import ModelArtsRestartVisualizationOperator
 from airflow_provider_dataarts.operators.quality import DataArtsRerunQualityOperator
-from airflow_provider_dataarts.waiting import DataArtsRunFailedError
+from airflow_provider_dataarts.outcomes import DataArtsRunFailedError
 from tests.conftest import routes
 from tests.operators.conftest import FAST, SPEED
 from tests.operators.harness import FakeTaskInstance, StateStore, make_context, run_task
@@ -196,3 +196,38 @@ def test_workspace_and_project_overrides_reach_the_api(live) -> None:
     )
     with pytest.raises(Exception, match="project"):
         run_task(wrong_project)
+
+
+def _fails_again_where_it_was(live) -> None:
+    """Job 10 is failed (5 SUBMIT_FAILED) and every restart fails the same way, so the job's detail after a
+    restart ends exactly as before it: 1 INIT, 4, then 5 again, same creation time."""
+    scenario = dict(live.scenario)
+    jobs = [dict(job) for job in scenario["visualization_jobs"]]
+    jobs[0] = {**jobs[0], "status": 5, "restarts": [{"path": [1, 4, 5], "lag": 2, "step": 3}] * 2}
+    live.admin.reset({**scenario, "visualization_jobs": jobs})
+    live.admin.set_speed(2)  # slow enough for polls a second apart (a trigger's) to see 1 INIT and 4 on the way
+
+
+@pytest.mark.parametrize("deferrable", [False, True], ids=["worker", "deferred"])
+def test_a_restart_that_fails_back_to_its_old_status_is_seen_to_fail(live, deferrable) -> None:
+    _fails_again_where_it_was(live)
+    kwargs = {**FAST, "deferrable": deferrable, "start_timeout": 8}
+    with pytest.raises(DataArtsRunFailedError, match="5 SUBMIT_FAILED") as raised:
+        run_task(ModelArtsRestartVisualizationOperator(task_id="v", job_id="10", **kwargs))
+    assert "no new run became visible" not in str(raised.value)  # it was seen: 1 INIT, 4
+
+
+def test_a_resumed_wait_sees_the_run_fail_back_to_its_old_status(live) -> None:
+    _fails_again_where_it_was(live)
+    live.admin.set_speed(0)
+    store, ti = StateStore(), FakeTaskInstance(max_tries=2)
+    first = ModelArtsRestartVisualizationOperator(task_id="v", job_id="10", **{**FAST, "deferrable": True})
+    with pytest.raises(TaskDeferred):
+        first.execute(make_context(ti, store))  # acted; then the worker died
+    live.admin.advance(2.5)  # 1 INIT shows
+    live.admin.set_speed(2)
+    retry = ModelArtsRestartVisualizationOperator(task_id="v", job_id="10", **{**FAST, "timeout": 5})
+    with pytest.raises(DataArtsRunFailedError, match="5 SUBMIT_FAILED") as raised:
+        run_task(retry, make_context(ti, store))
+    assert raised.type is DataArtsRunFailedError  # ended, not timed out waiting for a "new" run
+    assert len(routes(live, "modelarts.restart")) == 1

@@ -6,10 +6,10 @@ import pytest
 from airflow.providers.common.compat.sdk import AirflowSensorTimeout
 
 from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
+from airflow_provider_dataarts.outcomes import DataArtsRunFailedError
 from airflow_provider_dataarts.sensors.factory import DataArtsFactoryInstancesSensor, DataArtsJobInstanceSensor
 from airflow_provider_dataarts.sensors.modelarts import ModelArtsVisualizationJobSensor
 from airflow_provider_dataarts.sensors.quality import DataArtsQualityInstanceSensor
-from airflow_provider_dataarts.waiting import DataArtsRunFailedError
 from tests.operators.harness import run_task
 
 MODES = {

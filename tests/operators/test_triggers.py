@@ -1,4 +1,5 @@
-"""Triggers: JSON round trip, one session for many in a loop, kill handling on old and new Airflow."""
+"""Triggers: JSON round trip, one session for many in a loop, no stop after an event (kills:
+test_kill_and_deadline.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from airflow_provider_dataarts.hooks import dataarts_async
+from airflow_provider_dataarts.outcomes import check_event
 from airflow_provider_dataarts.triggers import base as trigger_base
 from airflow_provider_dataarts.triggers.status import (
     DataArtsFactoryInstancesTrigger,
@@ -16,7 +18,6 @@ from airflow_provider_dataarts.triggers.status import (
     DataArtsQualityInstanceTrigger,
     ModelArtsVisualizationJobTrigger,
 )
-from airflow_provider_dataarts.waiting import check_event
 from tests.conftest import routes
 from tests.operators.harness import first_event, rebuild
 
@@ -81,19 +82,14 @@ def test_many_triggers_in_one_loop_share_one_session(live, monkeypatch) -> None:
     assert all(event.payload["status"] == "success" for event in events)
 
 
-@pytest.mark.parametrize("killed", [True, False])
-def test_cleanup_before_airflow_3_3_stops_only_a_killed_task(live, monkeypatch, killed) -> None:
-    monkeypatch.setattr(trigger_base, "NATIVE_ON_KILL", False)
-    monkeypatch.setattr(trigger_base, "_task_left_deferred_state", lambda task_instance: killed)
-    trigger = rebuild(TRIGGERS[3])
-    trigger.task_instance = SimpleNamespace(task_id="t")
-    asyncio.run(trigger.cleanup())
-    assert len(routes(live, "modelarts.stop")) == (1 if killed else 0)
-
-
 def test_cleanup_after_an_event_never_stops(live, monkeypatch) -> None:
     monkeypatch.setattr(trigger_base, "NATIVE_ON_KILL", False)
-    monkeypatch.setattr(trigger_base, "_task_left_deferred_state", lambda task_instance: True)
+    from airflow_provider_dataarts.triggers import task_state
+
+    async def left_deferred_state(task_instance) -> bool:
+        return True
+
+    monkeypatch.setattr(task_state, "left_deferred_state", left_deferred_state)
     trigger = rebuild(TRIGGERS[3])
     asyncio.run(first_event(trigger))
     trigger.task_instance = SimpleNamespace(task_id="t")

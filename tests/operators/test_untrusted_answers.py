@@ -13,7 +13,8 @@ import time
 import pytest
 
 from airflow_provider_dataarts.api.errors import DataArtsApiError
-from airflow_provider_dataarts.waiting import DataArtsNoSnapshotError, DataArtsWaitTimeoutError
+from airflow_provider_dataarts.outcomes import DataArtsWaitTimeoutError
+from airflow_provider_dataarts.waiting import DataArtsNoSnapshotError
 from tests.conftest import eventually, routes
 from tests.operators.cases import CASE_IDS, CASES
 from tests.operators.conftest import FAST, SPEED
