@@ -1,0 +1,80 @@
+"""The cluster's DAGs: the four operators and two sensors, waiting in a Celery worker or deferred to a
+triggerer. Each run names its remote targets in its conf (``tests/cluster/harness.py``), so its outcome
+is known in advance from the emulator's scenario, whatever processes die meanwhile."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from airflow.providers.common.compat.sdk import DAG
+
+from airflow_provider_dataarts.operators.factory import DataArtsRestartInstanceOperator, DataArtsRetryInstancesOperator
+from airflow_provider_dataarts.operators.modelarts import ModelArtsRestartVisualizationOperator
+from airflow_provider_dataarts.operators.quality import DataArtsRerunQualityOperator
+from airflow_provider_dataarts.sensors.factory import DataArtsJobInstanceSensor
+from airflow_provider_dataarts.sensors.modelarts import ModelArtsVisualizationJobSensor
+
+WAIT = {"poll_interval": 2, "start_timeout": 90, "timeout": 900}
+SENSE = {"poke_interval": 3, "timeout": 600}
+PARAMS = {
+    "conn_id": "dataarts_cluster_aksk",
+    "v1_job": "",
+    "v1_instance": 0,
+    "v2_job": "",
+    "v2_task_retrys": [],
+    "quality_rule": "",
+    "vis_job": "",
+}
+
+for mode in ("worker", "deferred"):
+    deferred = mode == "deferred"
+    with DAG(
+        dag_id=f"dataarts_cluster_{mode}",
+        schedule=None,
+        start_date=dt.datetime(2024, 1, 1),
+        catchup=False,
+        max_active_runs=64,
+        render_template_as_native_obj=True,
+        params=PARAMS,
+        default_args={
+            "retries": 3,
+            "retry_delay": dt.timedelta(seconds=3),
+            "dataarts_conn_id": "{{ params.conn_id }}",
+        },
+    ) as dag:
+        v1 = DataArtsRestartInstanceOperator(
+            task_id="v1_restart",
+            job_name="{{ params.v1_job }}",
+            instance_id="{{ params.v1_instance }}",
+            deferrable=deferred,
+            **WAIT,
+        )
+        v1_sensor = DataArtsJobInstanceSensor(
+            task_id="v1_sensor",
+            job_name="{{ params.v1_job }}",
+            instance_id="{{ params.v1_instance }}",
+            deferrable=deferred,
+            mode="poke" if deferred else "reschedule",
+            **SENSE,
+        )
+        DataArtsRetryInstancesOperator(
+            task_id="v2_rerun",
+            job_name="{{ params.v2_job }}",
+            task_retrys="{{ params.v2_task_retrys }}",
+            retry_location="errorNode",
+            retry_task_version="original_version",
+            deferrable=deferred,
+            **WAIT,
+        )
+        DataArtsRerunQualityOperator(
+            task_id="quality_rerun", rule_id="{{ params.quality_rule }}", deferrable=deferred, **WAIT
+        )
+        vis = ModelArtsRestartVisualizationOperator(
+            task_id="vis_restart", job_id="{{ params.vis_job }}", deferrable=deferred, **WAIT
+        )
+        vis_sensor = ModelArtsVisualizationJobSensor(
+            task_id="vis_sensor", job_id="{{ params.vis_job }}", deferrable=not deferred, **SENSE
+        )
+        v1 >> v1_sensor
+        vis >> vis_sensor
+    globals()[dag.dag_id] = dag
