@@ -130,12 +130,13 @@ def kill_deferred(api: Api, admin: Any, nodes: dict[str, Node]) -> int:
     path = f"/dags/{dag_id}/dagRuns/kill/taskInstances/{task_id}"
     assert api.call("PATCH", path, json={"dry_run": False, "new_state": "failed"}).ok
     killed_at = time.time()
-    stops = until(
-        "the remote run stopped", lambda: [e for e in admin.requests() if e["route"] == "dlf.stop"], 90, nodes
-    )
+
+    def stops() -> list[dict[str, Any]]:
+        return [entry for entry in admin.requests() if entry["route"] == "dlf.stop"]
+
+    first = until("the remote run stopped", stops, 90, nodes)[0]
     time.sleep(5)  # a second stop would show by now
-    stops = [entry for entry in admin.requests() if entry["route"] == "dlf.stop"]
-    print(f"user kill of a deferred {task_id}: stopped after {stops()[0]['time'] - killed_at:.1f} s", flush=True)
+    print(f"user kill of a deferred {task_id}: stopped after {first['time'] - killed_at:.1f} s", flush=True)
     return len(stops())
 
 

@@ -79,7 +79,8 @@ def common_settings(postgres: Postgres, redis: Redis, dags: Path, api_port: int)
         "AIRFLOW__CELERY__BROKER_URL": redis.url,
         "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + postgres.url,
         "AIRFLOW__CELERY__WORKER_CONCURRENCY": "12",
-        "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "60",
+        # above the longest task: Redis hands an unacknowledged task to another worker after this long
+        "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "3600",
         "AIRFLOW__CORE__DAGS_FOLDER": str(dags),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
