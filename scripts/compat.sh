@@ -3,8 +3,8 @@
 # dependency set pinned in this repo, each importing every module and running example DAGs through
 # dag.test() against the emulator (docs/compatibility.md):
 #   floors   Python 3.11, every declared dependency at its floor (Airflow 2.11.0, common-compat 1.23.0...)
-#   af31     Python 3.11, the newest Airflow 3.1 - every example DAG
-#   af32     Python 3.12, the newest Airflow 3.2
+#   af31     Python 3.11, the newest Airflow 3.1 - every example DAG, and the kill-path tests
+#   af32     Python 3.12, the newest Airflow 3.2 - and the kill-path tests
 #   py313    Python 3.13, the newest Airflow (3.3, from uv.lock)
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 find_uv
@@ -30,10 +30,15 @@ run_job() {  # name, python version, constraints (or "lock"), DAGs...
     exit 1
   fi
   grep -E "^[a-z_]+: (SUCCESS|FAILED)" "$venv/dags.log"
+  if [ -n "${KILL_TESTS:-}" ]; then  # the kill path and execution_timeout on this line's own Task SDK
+    timeout -k 10 600 "$venv/bin/python" -m pytest -q tests/operators/test_kill_and_deadline.py \
+      >"$venv/kill.log" 2>&1 || { tail -n 60 "$venv/kill.log"; exit 1; }
+    tail -n 1 "$venv/kill.log"
+  fi
   echo "job $name passed in $(( $(date +%s) - started )) s"
 }
 
 run_job floors 3.11 floors "$PIPELINE"
-run_job af31 3.11 airflow-3.1 $ALL_DAGS
-run_job af32 3.12 airflow-3.2 "$PIPELINE"
+KILL_TESTS=1 run_job af31 3.11 airflow-3.1 $ALL_DAGS
+KILL_TESTS=1 run_job af32 3.12 airflow-3.2 "$PIPELINE"
 run_job py313 3.13 lock "$PIPELINE"

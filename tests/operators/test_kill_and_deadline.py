@@ -4,7 +4,8 @@
   ``on_kill`` when it moves a trigger to another triggerer (apache/airflow#73454); before 3.3 the check
   runs in ``cleanup``, and the Airflow 3 triggerer blocks the ORM, so the state is read through the Task
   SDK's channel to the supervisor (``GetTaskStates``). That channel is stood in for here by an object
-  answering as the execution API does; the real one is exercised by ``scripts/cluster.sh``.
+  answering as the execution API does, with the message types of the Airflow line under test (these tests
+  run on Airflow 3.1, 3.2 and 3.3: scripts/compat.sh); the real channel is exercised by ``scripts/cluster.sh``.
 - The task's ``execution_timeout``, which Airflow does not enforce while a task is deferred, reaches the
   trigger as its deadline: the run is stopped and the task fails with a timeout naming it.
 """
