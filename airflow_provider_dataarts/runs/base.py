@@ -83,9 +83,6 @@ class Kind:
     observe: Callable[[Mapping[str, Any]], Steps[Observation]]
     stop: Callable[[Mapping[str, Any]], Steps[None]] | None = None
     every_run_shows: bool = True
-    #: whether a run that reached its wait's success is over (a job run) or still going (a visualization
-    #: job is "up" while it serves: a kill still stops it)
-    ends_when_succeeded: bool = True
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,7 +16,6 @@ from collections.abc import Generator, Mapping
 from typing import Any
 
 from airflow_provider_dataarts.api import errors
-from airflow_provider_dataarts.api.phases import Phase
 from airflow_provider_dataarts.runs.base import Kind, Observation, is_transient
 
 #: seconds between looks while waiting for the run to show up so that it can be stopped
@@ -33,7 +32,9 @@ def _refused_early(error: BaseException) -> bool:
 
 
 def stop_script(kind: Kind, watch: Mapping[str, Any], why: str, give_up_at: float) -> Script:
-    """Look at the run; stop it once it shows (and has not ended); give up at ``give_up_at``."""
+    """Look at the run; stop it once it shows, unless it reached its outcome (ended, or up for a
+    visualization job: what the wait waits for is then decided, and a serving job is left serving);
+    give up at ``give_up_at``."""
     what = kind.describe(watch)
     if kind.stop is None:
         yield "warning", f"{what}: {why}, but this API has no stop call: the remote run continues"
@@ -42,8 +43,8 @@ def stop_script(kind: Kind, watch: Mapping[str, Any], why: str, give_up_at: floa
         outcome: Observation | BaseException = yield "run", kind.observe(watch)
         in_time = time.time() < give_up_at
         if isinstance(outcome, Observation) and outcome.started:
-            if outcome.finished and (kind.ends_when_succeeded or outcome.phase is not Phase.SUCCEEDED):
-                yield "info", f"{what}: {why}, but the run already ended ({outcome.status}): nothing to stop"
+            if outcome.finished:  # a job run that ended, or a visualization job that is up: the task's outcome
+                yield "info", f"{what}: {why}, but the run already reached its outcome ({outcome.status}): nothing to stop"
                 return
             refusal = yield "run", kind.stop(watch)
             if not isinstance(refusal, BaseException):

@@ -44,4 +44,4 @@ def stop(watch: Mapping[str, Any]) -> Steps[None]:
 
 
 # A restart that fails again between two polls (1 -> 4 -> 5) leaves the detail exactly as before.
-KIND = Kind("modelarts_visualization_job", describe, observe, stop, every_run_shows=False, ends_when_succeeded=False)
+KIND = Kind("modelarts_visualization_job", describe, observe, stop, every_run_shows=False)

@@ -190,4 +190,4 @@ class DataArtsRunTrigger(BaseTrigger):
         if left:
             await self.stop_remote_run("the task was killed")
         elif left is False:
-            log.info("The task is still deferred (its trigger moved or the triggerer stops): the run is left running")
+            log.info("The task is deferred or resumed (its trigger moved or fired elsewhere): the run is left running")

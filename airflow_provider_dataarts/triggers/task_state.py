@@ -3,7 +3,10 @@
 Airflow cancels a trigger - and from 3.3 calls its ``on_kill`` - when a user fails, clears or marks
 the task, but also when the trigger is reassigned to another triggerer after a heartbeat lapse
 (apache/airflow#73454) or the triggerer stops. Only the first may stop the remote run: the others
-leave a healthy run that the next triggerer polls. The task's state is read
+leave a healthy run that the next triggerer polls. A reassigned trigger can also wake after its new
+owner fired the event: the task then resumed (scheduled, queued, running) or even finished, so a
+resumed task is not a killed one, and a run that reached its outcome is never stopped
+(:func:`~airflow_provider_dataarts.runs.stopping.stop_script`). The task's state is read
 
 - on Airflow 3, through the Task SDK's channel to the supervisor (``GetTaskStates``: the execution
   API), never the ORM, which the Airflow 3 triggerer blocks;
@@ -18,17 +21,19 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-#: the states a deferred task is in while its trigger should keep running
-STILL_DEFERRED = frozenset({"deferred"})
+#: the states of a task that nobody killed: still deferred, or resumed after its trigger's event (fired
+#: by this triggerer or by the one that took the trigger over) - also "restarting", a running task a
+#: user cleared, whose own process handles the kill
+NOT_KILLED = frozenset({"deferred", "scheduled", "queued", "running", "restarting", "up_for_reschedule"})
 #: what ``_state`` answers when the task instance's state could not be had (as opposed to ``None``: a
 #: cleared task instance has no state, and it did leave the deferred state)
 UNKNOWN = object()
 
 
 async def left_deferred_state(task_instance: Any) -> bool | None:
-    """True when the task left the deferred state (a user failed, marked or cleared it - a cleared task
-    has no state), False while it is still deferred (a reassignment or a stopping triggerer), None when
-    its state cannot be read."""
+    """True when the task was ended from outside (a user failed, marked or cleared it - a cleared task
+    has no state), False while it is deferred or resumed (a reassignment, a stopping triggerer, an event
+    fired elsewhere), None when its state cannot be read."""
     try:
         state = await _state(task_instance)
     except Exception as error:  # the caller then stops nothing: a healthy run must not be stopped on a guess
@@ -36,7 +41,7 @@ async def left_deferred_state(task_instance: Any) -> bool | None:
         return None
     if state is UNKNOWN:
         return None
-    return state is None or str(getattr(state, "value", state)).lower() not in STILL_DEFERRED
+    return state is None or str(getattr(state, "value", state)).lower() not in NOT_KILLED
 
 
 async def _state(task_instance: Any) -> Any:

@@ -121,6 +121,29 @@ def test_on_kill_stops_the_run_of_a_task_a_user_failed_marked_or_cleared(live, a
 
 
 @NEEDS_AIRFLOW_3
+@pytest.mark.parametrize("state", ["scheduled", "queued", "running"])
+def test_on_kill_after_the_event_fired_elsewhere_stops_nothing(live, airflow3_triggerer, state) -> None:
+    """A reassigned trigger that wakes after its new owner fired the event finds the task resumed."""
+    airflow3_triggerer(state)
+    case = STOPPABLE[0]
+    kill(live, case, "on_kill")
+    assert routes(live, case.stop) == []
+
+
+@NEEDS_AIRFLOW_3
+@pytest.mark.parametrize("case", STOPPABLE, ids=[case.name for case in STOPPABLE])
+def test_a_kill_after_the_run_reached_its_outcome_stops_nothing(live, airflow3_triggerer, case) -> None:
+    """The task finished on the event another triggerer fired (a job run that succeeded, a visualization
+    job that is up and serving): the late ``on_kill`` of the reassigned trigger leaves the run alone."""
+    airflow3_triggerer("success")
+    _, trigger = deferred_trigger(live, case)
+    trigger.task_instance = TASK
+    live.admin.advance(3600)  # the run reaches its outcome
+    asyncio.run(trigger.on_kill())
+    assert routes(live, case.stop) == []
+
+
+@NEEDS_AIRFLOW_3
 def test_an_unreadable_state_stops_nothing(live, airflow3_triggerer) -> None:
     airflow3_triggerer(ABSENT)  # the execution API does not know the task instance
     case = STOPPABLE[0]
