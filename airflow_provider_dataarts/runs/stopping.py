@@ -44,7 +44,7 @@ def stop_script(kind: Kind, watch: Mapping[str, Any], why: str, give_up_at: floa
         in_time = time.time() < give_up_at
         if isinstance(outcome, Observation) and outcome.started:
             if outcome.finished:  # a job run that ended, or a visualization job that is up: the task's outcome
-                yield "info", f"{what}: {why}, but the run already reached its outcome ({outcome.status}): nothing to stop"
+                yield "info", f"{what}: {why}, but the run reached its outcome ({outcome.status}): nothing to stop"
                 return
             refusal = yield "run", kind.stop(watch)
             if not isinstance(refusal, BaseException):
