@@ -23,7 +23,7 @@ EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 
 QueryScalar = str | int | float | bool
-QueryValue = QueryScalar | list
+QueryValue = QueryScalar | list[QueryScalar]
 QueryParams = Mapping[str, QueryValue] | Iterable[tuple[str, QueryValue]]
 
 # Characters ``quote(s, safe="~")`` leaves alone: a string made only of them needs no quoting.
