@@ -46,8 +46,8 @@ class RequestBudget:
         self._paused_until = 0.0
         self._last_cut = float("-inf")
         self._succeeded: collections.deque[float] = collections.deque()
-        self._queue: collections.deque[asyncio.Future] = collections.deque()
-        self._pump: asyncio.Future | None = None
+        self._queue: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._pump: asyncio.Future[None] | None = None
         self.throttled_count = 0
 
     async def acquire(self) -> None:

@@ -14,36 +14,43 @@ import contextlib
 import time
 import weakref
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_dataarts.api import errors
 from airflow_provider_dataarts.api.calls import Steps
 from airflow_provider_dataarts.api.iam import TOKENS, parse_token, token_call, token_key
 from airflow_provider_dataarts.api.operations import DataArtsOperations
-from airflow_provider_dataarts.api.request import Call, RequestBuilder
+from airflow_provider_dataarts.api.request import Call, PreparedRequest, RequestBuilder
 from airflow_provider_dataarts.api.responses import ApiResponse
 from airflow_provider_dataarts.api.retry import RetryPolicy
 from airflow_provider_dataarts.api.settings import ConnectionSettings
 from airflow_provider_dataarts.hooks import _transport
 from airflow_provider_dataarts.hooks.budget import budget_for
 
+if TYPE_CHECKING:
+    import aiohttp
+
 #: how long a connection read in the triggerer is reused by other triggers (seconds)
 SETTINGS_TTL = 300.0
 
 _Key = tuple[str, str | None, str | None, str | None]
 _SETTINGS: dict[_Key, tuple[float, ConnectionSettings]] = {}
-_SETTINGS_IN_FLIGHT: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[_Key, asyncio.Future]] = (
+_SETTINGS_IN_FLIGHT: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[_Key, asyncio.Future[ConnectionSettings]]
+] = weakref.WeakKeyDictionary()
+_SESSIONS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, aiohttp.ClientSession]] = (
     weakref.WeakKeyDictionary()
 )
-_SESSIONS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] = weakref.WeakKeyDictionary()
 #: seconds an answer to a read is shared with identical reads (many waits poll the same list page)
 COALESCE_SECONDS = 1.0
-_RECENT: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, tuple[float, asyncio.Future]]] = (
-    weakref.WeakKeyDictionary()
-)
+#: credential, endpoint, project, API, path parameters, query, workspace
+_ReadKey = tuple[str, str, str, str, str, str, str | None]
+_RECENT: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[_ReadKey, tuple[float, asyncio.Future[ApiResponse]]]
+] = weakref.WeakKeyDictionary()
 
 
-def _read_key(settings: ConnectionSettings, call: Call) -> tuple:
+def _read_key(settings: ConnectionSettings, call: Call) -> _ReadKey:
     """Reads are the same request when credential, endpoint, arguments and workspace match."""
     return (
         settings.credentials.cache_key,
@@ -56,7 +63,7 @@ def _read_key(settings: ConnectionSettings, call: Call) -> tuple:
     )
 
 
-async def _connection(conn_id: str) -> tuple[Any, dict[str, Any]]:
+async def _connection(conn_id: str) -> tuple[_transport.AirflowConnection, dict[str, Any]]:
     """The connection and its extra, read the way the Airflow line allows on an event loop: the compat
     helpers use ``aget_connection`` where it does not block the loop (3.3.2+), else a worker thread."""
     from airflow.providers.common.compat.connection import get_async_connection, get_async_extra_dejson
@@ -76,7 +83,7 @@ async def _mask(secret: str) -> None:
         await amask_secret(secret)
 
 
-def session_for(verify: bool | str) -> Any:
+def session_for(verify: bool | str) -> aiohttp.ClientSession:
     """The running loop's shared ``aiohttp.ClientSession`` for a TLS setting (proxies from the env)."""
     import aiohttp
 
@@ -155,8 +162,8 @@ class DataArtsAsyncHook(DataArtsOperations):
         if future is None:
             future = in_flight[self._key] = asyncio.ensure_future(self._read_settings())
             future.add_done_callback(lambda _: in_flight.pop(self._key, None))
-        self._settings = await asyncio.shield(future)
-        return self._settings
+        settings = self._settings = await asyncio.shield(future)
+        return settings
 
     async def _read_settings(self) -> ConnectionSettings:
         conn_id, region, project_id, workspace = self._key
@@ -299,12 +306,13 @@ class DataArtsAsyncHook(DataArtsOperations):
         return checked
 
 
-async def _read_limited(raw: Any, request: Any) -> bytes:
+async def _read_limited(raw: aiohttp.ClientResponse, request: PreparedRequest) -> bytes:
     """The body, at most :data:`~._transport.MAX_BODY` bytes (a larger one raises)."""
     announced = _transport.announced_size(raw.headers)
     if announced is not None and announced > _transport.MAX_BODY:
         raise _transport.too_large(request, announced)
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     async for chunk in raw.content.iter_chunked(65536):
         size += len(chunk)
         if size > _transport.MAX_BODY:
