@@ -60,7 +60,8 @@ class Plan:
 
 
 def default_deferrable() -> bool:
-    return conf.getboolean("operators", "default_deferrable", fallback=False)
+    deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False)
+    return deferrable
 
 
 def seconds(parameter: str, value: Any) -> float:

@@ -9,7 +9,7 @@ def kind_named(name: str) -> Kind:
     """The kind a trigger or an event names (imported on demand: kinds pull in the API layer)."""
     from airflow_provider_dataarts.runs import factory_instances, job_instance, quality, visualization
 
-    kinds = {module.KIND.name: module.KIND for module in (job_instance, factory_instances, quality, visualization)}
+    kinds = {kind.name: kind for kind in (job_instance.KIND, factory_instances.KIND, quality.KIND, visualization.KIND)}
     try:
         return kinds[name]
     except KeyError:

@@ -169,8 +169,8 @@ def judge(
         message = f"{what}: the {limits.deadline_name} was reached while waiting{seen}{stalled}"
         return Verdict(make_event(TIMEOUT, kind, watch, message, observation))
     started = observation is not None and observation.started
-    start_due = not started and limits.start_deadline is not None
-    if start_due and now >= limits.start_deadline and not isinstance(outcome, BaseException):
+    start_deadline = None if started else limits.start_deadline  # None: no start to wait for
+    if start_deadline is not None and now >= start_deadline and not isinstance(outcome, BaseException):
         # judged on a fresh look only: a failed poll says nothing about whether the run started
         seen = f" (it still shows {observation.status}, as before the restart)" if observation else ""
         if not kind.every_run_shows:
@@ -185,8 +185,8 @@ def judge(
             )
         )
     wake = limits.deadline
-    if start_due and limits.start_deadline > now:
-        wake = min(wake, limits.start_deadline)
+    if start_deadline is not None and start_deadline > now:
+        wake = min(wake, start_deadline)
     return Verdict(None, sleep=max(0.0, min(limits.poll_interval, wake - now)))
 
 

@@ -78,7 +78,7 @@ class DataArtsRunTrigger(BaseTrigger):
         workspace: str | None = None,
         cancel_on_kill: bool = True,
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # BaseTrigger.__init__ is unannotated (Airflow 2 and 3)
         self.watch = watch
         self.deadline = deadline
         self.poll_interval = poll_interval
