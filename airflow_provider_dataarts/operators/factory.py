@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from airflow.providers.common.compat.sdk import AirflowException
@@ -56,7 +55,7 @@ class DataArtsRestartInstanceOperator(ActThenWaitOperator):
 
     kind_name = "dlf_job_instance"
     trigger_name = "DataArtsJobInstanceTrigger"
-    template_fields: Sequence[str] = (
+    template_fields: tuple[str, ...] = (
         *ActThenWaitOperator.template_fields,
         "job_name",
         "instance_id",
@@ -139,7 +138,7 @@ class DataArtsRetryInstancesOperator(ActThenWaitOperator):
 
     kind_name = "factory_instances"
     trigger_name = "DataArtsFactoryInstancesTrigger"
-    template_fields: Sequence[str] = (
+    template_fields: tuple[str, ...] = (
         *ActThenWaitOperator.template_fields,
         "job_name",
         "retry_location",
@@ -183,7 +182,13 @@ class DataArtsRetryInstancesOperator(ActThenWaitOperator):
         self.validate_arguments(rendered=False)
 
     def _body_arguments(self) -> dict[str, Any]:
-        names = ("retry_location", "retry_task_version", "node_name", "ignore_obs_monitor", "task_retrys")
+        names: tuple[str, ...] = (
+            "retry_location",
+            "retry_task_version",
+            "node_name",
+            "ignore_obs_monitor",
+            "task_retrys",
+        )
         names += ("begin_time", "end_time", "jobs", "concurrent")
         return {name: getattr(self, name) for name in names}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_dataarts import validation
@@ -24,7 +23,7 @@ class ModelArtsRestartVisualizationOperator(ActThenWaitOperator):
 
     kind_name = "modelarts_visualization_job"
     trigger_name = "ModelArtsVisualizationJobTrigger"
-    template_fields: Sequence[str] = (*ActThenWaitOperator.template_fields, "job_id")
+    template_fields: tuple[str, ...] = (*ActThenWaitOperator.template_fields, "job_id")
     operator_extra_links = (ModelArtsVisualizationJobLink(),)
 
     def __init__(self, *, job_id: str | int, **kwargs: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_dataarts import validation
@@ -31,7 +30,7 @@ class DataArtsRerunQualityOperator(ActThenWaitOperator):
 
     kind_name = "quality_instance"
     trigger_name = "DataArtsQualityInstanceTrigger"
-    template_fields: Sequence[str] = (*ActThenWaitOperator.template_fields, "rule_id", "rule_type")
+    template_fields: tuple[str, ...] = (*ActThenWaitOperator.template_fields, "rule_id", "rule_type")
     operator_extra_links = (DataArtsQualityInstanceLink(),)
 
     def __init__(self, *, rule_id: str | int, rule_type: int | str = 1, fail_on_alarm: bool = True, **kwargs: Any):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_dataarts import validation
@@ -20,7 +19,7 @@ class DataArtsJobInstanceSensor(DataArtsRunSensor):
     kind_name = "dlf_job_instance"
     trigger_name = "DataArtsJobInstanceTrigger"
     identity_keys = ("job_name", "instance_id")
-    template_fields: Sequence[str] = (*DataArtsRunSensor.template_fields, "job_name", "instance_id")
+    template_fields: tuple[str, ...] = (*DataArtsRunSensor.template_fields, "job_name", "instance_id")
 
     def __init__(self, *, job_name: str, instance_id: int | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -58,7 +57,7 @@ class DataArtsFactoryInstancesSensor(DataArtsRunSensor):
     kind_name = "factory_instances"
     trigger_name = "DataArtsFactoryInstancesTrigger"
     identity_keys = ("job_name",)
-    template_fields: Sequence[str] = (
+    template_fields: tuple[str, ...] = (
         *DataArtsRunSensor.template_fields,
         "job_name",
         "plan_time",

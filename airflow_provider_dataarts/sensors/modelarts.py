@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_dataarts import validation
@@ -19,7 +18,7 @@ class ModelArtsVisualizationJobSensor(DataArtsRunSensor):
     kind_name = "modelarts_visualization_job"
     trigger_name = "ModelArtsVisualizationJobTrigger"
     identity_keys = ("job_id",)
-    template_fields: Sequence[str] = (*DataArtsRunSensor.template_fields, "job_id")
+    template_fields: tuple[str, ...] = (*DataArtsRunSensor.template_fields, "job_id")
 
     def __init__(self, *, job_id: str | int, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_dataarts import validation
@@ -21,7 +20,7 @@ class DataArtsQualityInstanceSensor(DataArtsRunSensor):
     kind_name = "quality_instance"
     trigger_name = "DataArtsQualityInstanceTrigger"
     identity_keys = ("instance_id",)
-    template_fields: Sequence[str] = (*DataArtsRunSensor.template_fields, "instance_id")
+    template_fields: tuple[str, ...] = (*DataArtsRunSensor.template_fields, "instance_id")
 
     def __init__(self, *, instance_id: int | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
