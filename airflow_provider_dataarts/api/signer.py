@@ -1,9 +1,10 @@
 """AK/SK request signing (``SDK-HMAC-SHA256``), byte-identical to the official SDK's ``Signer``.
 
-Pure functions, no I/O, no Airflow: the request builder calls :func:`sign` for the sync and the async
-transport alike. The canonical forms mirror ``huaweicloudsdkcore.signer.Signer`` exactly, quirks
-included (see the notes on :func:`canonical_uri` and :func:`canonical_query`), because the gateway
-recomputes the signature the same way and any difference is a 401.
+Pure functions, no I/O, no Airflow: the request builder calls :func:`prepare_headers` and
+:func:`authorization` for the sync and the async transport alike. The canonical forms mirror
+``huaweicloudsdkcore.signer.Signer`` exactly, quirks included (see the notes on :func:`canonical_uri`
+and :func:`canonical_query`), because the gateway recomputes the signature the same way and any
+difference is a 401.
 """
 
 from __future__ import annotations

@@ -108,8 +108,7 @@ class RequestBudget:
             self.rate = float(UNLIMITED_ABOVE)
         if now - self._last_cut >= CUT_INTERVAL:
             accepted = self._accepted_rate(now)
-            current = accepted if self.rate is None else min(self.rate, accepted)
-            self.rate = max(MIN_RATE, current * DECREASE)
+            self.rate = max(MIN_RATE, min(self.rate, accepted) * DECREASE)
             self._last_cut = now
         self._paused_until = max(self._paused_until, now + (retry_after if retry_after is not None else 1.0))
         self._next_slot = max(self._next_slot, self._paused_until)
