@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from airflow.providers.common.compat.sdk import TaskDeferred
 
-from airflow_provider_dataarts.api.errors import DataArtsApiError
+from airflow_provider_dataarts.api.errors import DataArtsApiError, DataArtsAuthError
 from airflow_provider_dataarts.operators.factory import DataArtsRestartInstanceOperator
 from airflow_provider_dataarts.operators.modelarts import ModelArtsRestartVisualizationOperator
 from airflow_provider_dataarts.operators.quality import DataArtsRerunQualityOperator
@@ -194,8 +194,11 @@ def test_workspace_and_project_overrides_reach_the_api(live) -> None:
     wrong_project = DataArtsRestartInstanceOperator(
         task_id="r", job_name="nightly_sales", instance_id=34766, project_id="ffffffffffffffffffffffffffffffff", **FAST
     )
-    with pytest.raises(Exception, match="project"):
+    with pytest.raises(
+        DataArtsAuthError, match=r"HTTP 403 APIG\.0310: The project is unavailable: project f{32} "
+    ) as raised:
         run_task(wrong_project)
+    assert raised.type is DataArtsAuthError  # not a subclass such as an expired token
 
 
 def _fails_again_where_it_was(live) -> None:
