@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from airflow_provider_dataarts.api.errors import DataArtsApiError
+from airflow_provider_dataarts.api.errors import DataArtsNotFoundError
 from airflow_provider_dataarts.outcomes import DataArtsWaitTimeoutError
 from airflow_provider_dataarts.waiting import DataArtsNoSnapshotError
 from tests.conftest import eventually, routes
@@ -58,7 +58,7 @@ def test_a_2xx_that_says_refused_is_refused_even_when_the_service_acted(live, ca
     operator = case.build(live, True, {**FAST, "start_timeout": 60})
     body = {"error_code": "DLF.0137", "error_msg": "The job instance does not exist."}
     live.admin.add_fault("rewrite", path=ACTION_PATHS[case.action], method="POST", status=200, body=body)
-    with pytest.raises(DataArtsApiError, match=r"DLF\.0137"):
+    with pytest.raises(DataArtsNotFoundError, match=r"DLF\.0137"):
         run_task(operator)
     assert len(routes(live, case.action)) == 1
 
