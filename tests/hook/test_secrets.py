@@ -38,7 +38,7 @@ def test_no_secret_in_logs_errors_or_reprs(emulator, monkeypatch, caplog) -> Non
         emulator.admin.add_fault("status", path="^/v1/", status=500, count=1)
         hook.list_job_instances("nightly_sales")
         for failing in (lambda: hook.get_job_instance("nightly_sales", 1), lambda: hook.restart_job_instance("x", 1)):
-            with pytest.raises(errors.DataArtsError) as raised:
+            with pytest.raises(errors.DataArtsNotFoundError) as raised:
                 failing()
             texts.append(str(raised.value))
             texts.append(repr(raised.value))
