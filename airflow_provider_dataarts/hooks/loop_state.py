@@ -45,7 +45,9 @@ class LoopState:
     - ``leases``: how many triggers are running on the loop (see :meth:`lease`);
     - ``budgets``: one :class:`~.budget.RequestBudget` per credential and service endpoint.
 
-    Lifetime: created by the first :func:`loop_state` call on a loop; dropped with the loop.
+    Lifetime: created by the first :func:`loop_state` call on a loop; dropped once the loop is closed, at
+    the first :func:`loop_state` call on another loop (its futures refer to the loop, so the state would
+    otherwise keep a closed loop alive for ever).
     The sessions are closed earlier: when the last lease ends (the last trigger running on the loop
     finishes), or by :meth:`close_sessions`; a later call opens new ones. Budgets, in-flight reads and
     recent answers live as long as the state.
@@ -102,7 +104,7 @@ class LoopState:
         return budget
 
 
-#: the state of each loop
+#: the state of each loop (weak keys: a loop no state refers to is dropped when collected)
 _STATES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopState] = weakref.WeakKeyDictionary()
 
 
@@ -111,5 +113,7 @@ def loop_state() -> LoopState:
     loop = asyncio.get_running_loop()
     state = _STATES.get(loop)
     if state is None:
+        for closed in [other for other in _STATES if other.is_closed()]:
+            del _STATES[closed]
         state = _STATES[loop] = LoopState()
     return state
