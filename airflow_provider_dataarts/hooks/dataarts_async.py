@@ -5,6 +5,8 @@ Built for a triggerer holding thousands of waits in one event loop:
   a worker thread otherwise) and shared by every trigger of the process for a few minutes;
 - one ``aiohttp.ClientSession`` per event loop (and TLS setting) serves every trigger;
 - calls of one credential to one API share a :class:`~.budget.RequestBudget`.
+
+What one event loop shares (sessions, budgets, reads under way) is its :class:`~.loop_state.LoopState`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-import weakref
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from airflow_provider_dataarts.api.responses import ApiResponse
 from airflow_provider_dataarts.api.retry import RetryPolicy
 from airflow_provider_dataarts.api.settings import ConnectionSettings
 from airflow_provider_dataarts.hooks import _transport
-from airflow_provider_dataarts.hooks.budget import budget_for
+from airflow_provider_dataarts.hooks.loop_state import ReadKey, SettingsKey, loop_state
 
 if TYPE_CHECKING:
     import aiohttp
@@ -33,24 +34,13 @@ if TYPE_CHECKING:
 #: how long a connection read in the triggerer is reused by other triggers (seconds)
 SETTINGS_TTL = 300.0
 
-_Key = tuple[str, str | None, str | None, str | None]
-_SETTINGS: dict[_Key, tuple[float, ConnectionSettings]] = {}
-_SETTINGS_IN_FLIGHT: weakref.WeakKeyDictionary[
-    asyncio.AbstractEventLoop, dict[_Key, asyncio.Future[ConnectionSettings]]
-] = weakref.WeakKeyDictionary()
-_SESSIONS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, aiohttp.ClientSession]] = (
-    weakref.WeakKeyDictionary()
-)
+#: the connection settings read by this process (per process, not per loop): expiry time and settings
+_SETTINGS: dict[SettingsKey, tuple[float, ConnectionSettings]] = {}
 #: seconds an answer to a read is shared with identical reads (many waits poll the same list page)
 COALESCE_SECONDS = 1.0
-#: credential, endpoint, project, API, path parameters, query, workspace
-_ReadKey = tuple[str, str, str, str, str, str, str | None]
-_RECENT: weakref.WeakKeyDictionary[
-    asyncio.AbstractEventLoop, dict[_ReadKey, tuple[float, asyncio.Future[ApiResponse]]]
-] = weakref.WeakKeyDictionary()
 
 
-def _read_key(settings: ConnectionSettings, call: Call) -> _ReadKey:
+def _read_key(settings: ConnectionSettings, call: Call) -> ReadKey:
     """Reads are the same request when credential, endpoint, arguments and workspace match."""
     return (
         settings.credentials.cache_key,
@@ -85,41 +75,20 @@ async def _mask(secret: str) -> None:
 
 def session_for(verify: bool | str) -> aiohttp.ClientSession:
     """The running loop's shared ``aiohttp.ClientSession`` for a TLS setting (proxies from the env)."""
-    import aiohttp
-
-    sessions = _SESSIONS.setdefault(asyncio.get_running_loop(), {})
-    key = repr(verify)
-    session = sessions.get(key)
-    if session is None or session.closed:
-        connector = aiohttp.TCPConnector(ssl=_transport.ssl_context(verify), limit=200, ttl_dns_cache=300)
-        session = sessions[key] = aiohttp.ClientSession(connector=connector)  # proxies: see _transport.proxy_for
-    return session
+    return loop_state().session(verify)
 
 
 async def close_sessions() -> None:
     """Close the running loop's shared sessions (tests and benchmarks; a triggerer keeps them)."""
-    for session in _SESSIONS.pop(asyncio.get_running_loop(), {}).values():
-        await session.close()
-
-
-_LEASES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, int] = weakref.WeakKeyDictionary()
+    await loop_state().close_sessions()
 
 
 @contextlib.asynccontextmanager
 async def session_lease() -> AsyncIterator[None]:
-    """Hold the loop's shared sessions while a trigger runs; the last one out closes them.
-
-    A triggerer's loop lives long and its triggers overlap, so sessions stay open while any wait is
-    running; short-lived loops (``dag.test()`` runs each trigger in its own) do not leak them.
-    """
-    loop = asyncio.get_running_loop()
-    _LEASES[loop] = _LEASES.get(loop, 0) + 1
-    try:
+    """Hold the loop's shared sessions while a trigger runs; the last one out closes them
+    (:meth:`~.loop_state.LoopState.lease`)."""
+    async with loop_state().lease():
         yield
-    finally:
-        _LEASES[loop] -= 1
-        if not _LEASES[loop]:
-            await close_sessions()
 
 
 class DataArtsAsyncHook(DataArtsOperations):
@@ -142,7 +111,7 @@ class DataArtsAsyncHook(DataArtsOperations):
         workspace: str | None = None,
     ) -> None:
         self.dataarts_conn_id = dataarts_conn_id
-        self._key: _Key = (dataarts_conn_id, region, project_id, workspace)
+        self._key: SettingsKey = (dataarts_conn_id, region, project_id, workspace)
         self._settings: ConnectionSettings | None = None
         self._builder: RequestBuilder | None = None
 
@@ -157,7 +126,7 @@ class DataArtsAsyncHook(DataArtsOperations):
         if cached and cached[0] > time.monotonic():
             self._settings = cached[1]
             return self._settings
-        in_flight = _SETTINGS_IN_FLIGHT.setdefault(asyncio.get_running_loop(), {})
+        in_flight = loop_state().settings_in_flight
         future = in_flight.get(self._key)
         if future is None:
             future = in_flight[self._key] = asyncio.ensure_future(self._read_settings())
@@ -208,7 +177,7 @@ class DataArtsAsyncHook(DataArtsOperations):
         if not call.endpoint.is_read:
             return await self._call_with_retries(settings, call)
         loop = asyncio.get_running_loop()
-        shared = _RECENT.setdefault(loop, {})
+        shared = loop_state().recent
         key = _read_key(settings, call)
         now = loop.time()
         entry = shared.get(key)
@@ -267,7 +236,7 @@ class DataArtsAsyncHook(DataArtsOperations):
 
         if self._builder is None or self._builder.settings is not settings:
             self._builder = RequestBuilder(settings)
-        budget = budget_for(
+        budget = loop_state().budget(
             settings.credentials.cache_key, settings.endpoint(call.endpoint.service), settings.rate_limit
         )
         await budget.acquire()  # before the token: a wait for a turn must not age the token it sends

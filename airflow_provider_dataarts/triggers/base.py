@@ -161,14 +161,19 @@ class DataArtsRunTrigger(BaseTrigger):
 
     async def stop_remote_run(self, why: str) -> None:
         """Stop the remote run where its API allows (say so where it does not); a run still in its restart
-        lag is stopped once it shows, until its start deadline."""
+        lag is stopped once it shows, until its start deadline.
+
+        ``on_kill`` and ``cleanup`` call it after ``run`` ended: it holds a session lease of its own, so
+        the session it opens is closed when it is done (unless other triggers of the loop still run)."""
+        from airflow_provider_dataarts.hooks.dataarts_async import session_lease
         from airflow_provider_dataarts.runs import kind_named
         from airflow_provider_dataarts.runs.stopping import stop_deferred, stop_script
 
         kind = kind_named(self.kind_name)
         now = time.time()  # Airflow gives on_kill 30 s ([triggerer] on_kill_timeout)
         give_up_at = min(max(self.start_deadline or now, now), now + KILL_PATIENCE)
-        await stop_deferred(self.hook(), stop_script(kind, self.watch, why, give_up_at), log)
+        async with session_lease():
+            await stop_deferred(self.hook(), stop_script(kind, self.watch, why, give_up_at), log)
 
     async def on_kill(self) -> None:
         """Airflow 3.3+: the triggerer cancelled this trigger with a "user action" - which it also does

@@ -332,8 +332,8 @@ def test_the_async_transport_gives_the_same_answers(monkeypatch) -> None:
     """The same hostile answers through aiohttp: the same error classes."""
     import asyncio
 
-    from airflow_provider_dataarts.hooks import dataarts_async
     from airflow_provider_dataarts.hooks.dataarts_async import DataArtsAsyncHook, close_sessions
+    from airflow_provider_dataarts.hooks.loop_state import loop_state
 
     cases = [
         (Answer(200, b"{}"), errors.DataArtsResponseError),
@@ -346,7 +346,7 @@ def test_the_async_transport_gives_the_same_answers(monkeypatch) -> None:
         monkeypatch.setenv("AIRFLOW_CONN_HOSTILE", connection(server.url, retry_limit=0, timeout=1))
 
         async def each(answer: Answer, expected: type) -> None:
-            dataarts_async._RECENT.clear()  # identical reads share an answer for a second: not across cases
+            loop_state().recent.clear()  # identical reads share an answer for a second: not across cases
             server.rules[:] = []
             server.script(KINDS["dlf.show"].pattern, answer)
             hook = DataArtsAsyncHook("hostile")

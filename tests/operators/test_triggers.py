@@ -11,6 +11,7 @@ import pytest
 from airflow.providers.common.compat.sdk import AirflowException
 
 from airflow_provider_dataarts.hooks import dataarts_async
+from airflow_provider_dataarts.hooks.loop_state import loop_state
 from airflow_provider_dataarts.outcomes import check_event
 from airflow_provider_dataarts.triggers import base as trigger_base
 from airflow_provider_dataarts.triggers.status import (
@@ -77,7 +78,7 @@ def test_many_triggers_in_one_loop_share_one_session(live, monkeypatch) -> None:
     async def scenario() -> tuple[int, list]:
         triggers = [rebuild(TRIGGERS[index % 4]) for index in range(40)]
         events = await asyncio.gather(*(anext(trigger.run()) for trigger in triggers))
-        sessions = len(dataarts_async._SESSIONS[asyncio.get_running_loop()])
+        sessions = len(loop_state().sessions)
         await dataarts_async.close_sessions()
         return sessions, events
 
