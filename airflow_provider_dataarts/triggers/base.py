@@ -33,6 +33,8 @@ NATIVE_ON_KILL = "on_kill" in BaseTrigger.__dict__
 
 #: the longest a trigger waits for a run still in its restart lag to show up so that it can stop it
 KILL_PATIENCE = 25.0
+#: stops that outlive their trigger's task (see :meth:`DataArtsRunTrigger._stop_if_killed`)
+_STOPPING: set[asyncio.Task[None]] = set()
 #: seconds past the deadline a hung poll is given before the deadline event fires anyway
 DEADLINE_GRACE = 1.0
 #: waits of more than ten ticks end on a multiple of this many seconds of the loop's clock, so that the
@@ -175,6 +177,22 @@ class DataArtsRunTrigger(BaseTrigger):
         async with session_lease():
             await stop_deferred(self.hook(), stop_script(kind, self.watch, why, give_up_at), log)
 
+    async def _stop_detached(self, why: str) -> None:
+        """Stop the run in a task of its own: a triggerer cancels a trigger that is going away again and
+        again while it cleans up (Airflow 2.11 and 3 re-cancel it on every turn of their loop), which would
+        end a stop still waiting out the restart lag after its first look. The stop holds its own lease
+        on the loop's HTTP sessions and ends within :data:`KILL_PATIENCE` seconds."""
+        from airflow_provider_dataarts.hooks.dataarts_async import session_lease
+
+        async def stop() -> None:
+            async with session_lease():
+                await self.stop_remote_run(why)
+
+        task = asyncio.ensure_future(stop())
+        _STOPPING.add(task)
+        task.add_done_callback(_STOPPING.discard)
+        await asyncio.shield(task)  # cancelled here, the stop goes on
+
     async def on_kill(self) -> None:
         """Airflow 3.3+: the triggerer cancelled this trigger with a "user action" - which it also does
         when the trigger moves to another triggerer. The run is stopped only when the task really left
@@ -193,6 +211,6 @@ class DataArtsRunTrigger(BaseTrigger):
 
         left = await left_deferred_state(self.task_instance)
         if left:
-            await self.stop_remote_run("the task was killed")
+            await self._stop_detached("the task was killed")
         elif left is False:
             log.info("The task is deferred or resumed (its trigger moved or fired elsewhere): the run is left running")

@@ -62,13 +62,14 @@ def rebuild(trigger: Any) -> Any:
 
 
 async def first_event(trigger: Any) -> Any:
-    from airflow_provider_dataarts.hooks.dataarts_async import close_sessions
-
+    """The trigger's first event; the generator is closed as the triggerer closes it, so its lease on
+    the loop's HTTP sessions ends (a stop still running keeps its own)."""
+    events = trigger.run()
     try:
-        async for event in trigger.run():
+        async for event in events:
             return event
     finally:
-        await close_sessions()
+        await events.aclose()
     raise AssertionError("the trigger ended without an event")
 
 

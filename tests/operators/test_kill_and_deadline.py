@@ -200,6 +200,41 @@ def test_a_task_instance_missing_from_the_database_stops_nothing(live, monkeypat
     assert routes(live, case.stop) == []
 
 
+@pytest.mark.parametrize("case", STOPPABLE, ids=[case.name for case in STOPPABLE])
+def test_a_stop_in_the_restart_lag_outlives_the_triggerers_repeated_cancels(live, monkeypatch, case) -> None:
+    """Airflow 2.11 and 3 cancel a trigger that is going away on every turn of their loop, also while it
+    cleans up; the stop of a run that has not shown yet must survive that and stop it once it shows."""
+    from airflow_provider_dataarts.runs import stopping
+    from airflow_provider_dataarts.triggers import task_state
+
+    async def killed(task_instance: Any) -> bool:
+        return True
+
+    monkeypatch.setattr(trigger_base, "NATIVE_ON_KILL", False)
+    monkeypatch.setattr(task_state, "left_deferred_state", killed)
+    monkeypatch.setattr(stopping, "STOP_POLL", 0.2)
+    live.admin.set_speed(0)  # the restarted run stays in its restart lag until the clock moves
+    operator = case.build(live, True, {**FAST, "deferrable": True})
+    with pytest.raises(TaskDeferred) as deferred:
+        operator.execute(make_context())
+    trigger = rebuild(deferred.value.trigger)
+    trigger.task_instance = TASK
+
+    async def scenario() -> None:
+        cleaning = asyncio.ensure_future(trigger.cleanup())
+        for _ in range(5):  # the triggerer's loop, turn after turn
+            await asyncio.sleep(0.1)
+            cleaning.cancel()
+        await asyncio.to_thread(live.admin.advance, case.lag + 1)  # now the new run shows
+        for _ in range(100):
+            if routes(live, case.stop):
+                return
+            await asyncio.sleep(0.1)
+
+    asyncio.run(scenario())
+    assert len(routes(live, case.stop)) == 1
+
+
 # --- execution_timeout while deferred ----------------------------------------------------------------
 
 
