@@ -180,15 +180,9 @@ class DataArtsRunTrigger(BaseTrigger):
     async def _stop_detached(self, why: str) -> None:
         """Stop the run in a task of its own: a triggerer cancels a trigger that is going away again and
         again while it cleans up (Airflow 2.11 and 3 re-cancel it on every turn of their loop), which would
-        end a stop still waiting out the restart lag after its first look. The stop holds its own lease
-        on the loop's HTTP sessions and ends within :data:`KILL_PATIENCE` seconds."""
-        from airflow_provider_dataarts.hooks.dataarts_async import session_lease
-
-        async def stop() -> None:
-            async with session_lease():
-                await self.stop_remote_run(why)
-
-        task = asyncio.ensure_future(stop())
+        end a stop still waiting out the restart lag after its first look. It ends within
+        :data:`KILL_PATIENCE` seconds."""
+        task = asyncio.ensure_future(self.stop_remote_run(why))
         _STOPPING.add(task)
         task.add_done_callback(_STOPPING.discard)
         await asyncio.shield(task)  # cancelled here, the stop goes on
