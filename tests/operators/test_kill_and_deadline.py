@@ -29,7 +29,7 @@ from tests.operators.cases import CASES
 from tests.operators.conftest import FAST
 from tests.operators.harness import first_event, make_context, rebuild, run_task
 
-AIRFLOW_3 = importlib.util.find_spec("airflow.sdk.execution_time") is not None
+AIRFLOW_3 = importlib.util.find_spec("airflow.sdk") is not None  # Airflow 2.11 has no Task SDK
 NEEDS_AIRFLOW_3 = pytest.mark.skipif(not AIRFLOW_3, reason="the Task SDK's supervisor channel is Airflow 3's")
 STOPPABLE = [case for case in CASES if case.stop]
 ABSENT = object()
