@@ -9,7 +9,15 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any, ClassVar
 
+from airflow.providers.common.compat.sdk import conf
+
 from airflow_provider_dataarts import validation
+
+
+def default_deferrable() -> bool:
+    """``[operators] default_deferrable``: whether operators and sensors defer unless told."""
+    deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False)
+    return deferrable
 
 
 class DataArtsTaskMixin:

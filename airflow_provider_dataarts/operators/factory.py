@@ -11,7 +11,8 @@ from airflow_provider_dataarts.api import scans
 from airflow_provider_dataarts.api.phases import FACTORY_STATUS_NOTES, RESTARTABLE_FACTORY_STATUSES, Phase
 from airflow_provider_dataarts.links import DataArtsInstanceLink
 from airflow_provider_dataarts.operators import _factory_args as args
-from airflow_provider_dataarts.waiting import ActThenWaitOperator, Plan
+from airflow_provider_dataarts.operators.base import ActThenWaitOperator
+from airflow_provider_dataarts.operators.records import Plan
 
 #: phases in which a run cannot be restarted: it is waited for instead
 _NOT_FINISHED = (Phase.IN_PROGRESS, Phase.STALLED)
@@ -48,7 +49,7 @@ class DataArtsRestartInstanceOperator(ActThenWaitOperator):
     :param node_name: the node to rerun from, required with ``specified_node``. (templated)
     :param job_param_version: ``original_version`` or ``latest_version`` of the job parameters. (templated)
     :param ignore_obs_monitor: skip the OBS listener nodes on rerun.
-    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.waiting.ActThenWaitOperator`
+    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.operators.base.ActThenWaitOperator`
         (``dataarts_conn_id``, ``workspace``, ``wait_for_completion``, ``deferrable``, ``poll_interval``,
         ``timeout``, ``start_timeout``, ``cancel_on_kill``...).
     """
@@ -133,7 +134,7 @@ class DataArtsRetryInstancesOperator(ActThenWaitOperator):
     :param concurrent: mode 2: instances rerun at the same time, 1..128 (API default 1). (templated)
     :param node_name: the node to rerun from, required with ``specifiedNode``. (templated)
     :param ignore_obs_monitor: skip the OBS listener nodes (API default true).
-    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.waiting.ActThenWaitOperator`.
+    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.operators.base.ActThenWaitOperator`.
     """
 
     kind_name = "factory_instances"

@@ -7,7 +7,8 @@ from typing import Any
 from airflow_provider_dataarts import validation
 from airflow_provider_dataarts.api.phases import Phase
 from airflow_provider_dataarts.links import ModelArtsVisualizationJobLink
-from airflow_provider_dataarts.waiting import ActThenWaitOperator, Plan
+from airflow_provider_dataarts.operators.base import ActThenWaitOperator
+from airflow_provider_dataarts.operators.records import Plan
 
 
 class ModelArtsRestartVisualizationOperator(ActThenWaitOperator):
@@ -17,7 +18,7 @@ class ModelArtsRestartVisualizationOperator(ActThenWaitOperator):
     is waited for instead. The task returns the job's ``service_url``.
 
     :param job_id: the visualization job id. (templated)
-    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.waiting.ActThenWaitOperator`
+    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.operators.base.ActThenWaitOperator`
         (``workspace`` does not apply to ModelArts).
     """
 

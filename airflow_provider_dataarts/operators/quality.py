@@ -6,7 +6,8 @@ from typing import Any
 
 from airflow_provider_dataarts import validation
 from airflow_provider_dataarts.links import DataArtsQualityInstanceLink
-from airflow_provider_dataarts.waiting import ActThenWaitOperator, Plan
+from airflow_provider_dataarts.operators.base import ActThenWaitOperator
+from airflow_provider_dataarts.operators.records import Plan
 
 #: ``rule_type`` as the API numbers it, with readable aliases
 RULE_TYPES = {1: 1, 2: 2, "1": 1, "2": 2, "quality": 1, "comparison": 2}
@@ -25,7 +26,7 @@ class DataArtsRerunQualityOperator(ActThenWaitOperator):
     :param rule_type: ``1`` or ``"quality"`` for a quality job, ``2`` or ``"comparison"`` for a
         comparison job (default 1). (templated)
     :param fail_on_alarm: fail the task when the run ends ``ALARMING`` (default True).
-    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.waiting.ActThenWaitOperator`.
+    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.operators.base.ActThenWaitOperator`.
     """
 
     kind_name = "quality_instance"

@@ -36,6 +36,8 @@ MAX_ERRORS_IN_A_ROW = 8
 MAX_MESSAGE = 4000
 #: the most items (instances, nodes, rules) an event's or XCom's summary lists; the count says the rest
 MAX_LISTED = 100
+#: actions with unknown outcome a task sends at most before it gives up (each after a quiet start window)
+MAX_UNCONFIRMED_ACTIONS = 3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -188,6 +190,17 @@ def judge(
     if start_deadline is not None and start_deadline > now:
         wake = min(wake, start_deadline)
     return Verdict(None, sleep=max(0.0, min(limits.poll_interval, wake - now)))
+
+
+def should_act_again(event_status: str, unconfirmed: int, every_run_shows: bool) -> bool:
+    """After a wait ended with ``event_status``: send the action again?
+
+    Only when the action before the wait got no certain answer (``unconfirmed``: such actions in a row),
+    the wait proved that it did not happen (no new run within the start window, on a kind where every
+    run leaves a trace), and fewer than :data:`MAX_UNCONFIRMED_ACTIONS` such actions were sent.
+    """
+    proven_absent = event_status == NOT_STARTED and every_run_shows
+    return proven_absent and 0 < unconfirmed < MAX_UNCONFIRMED_ACTIONS
 
 
 def forget_baseline(watch: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,8 +13,7 @@ from airflow.providers.common.compat.sdk import AirflowSensorTimeout, BaseSensor
 
 from airflow_provider_dataarts import validation
 from airflow_provider_dataarts.outcomes import check_event, outcome, wait_deadline
-from airflow_provider_dataarts.task_mixin import DataArtsTaskMixin
-from airflow_provider_dataarts.waiting import default_deferrable
+from airflow_provider_dataarts.task_mixin import DataArtsTaskMixin, default_deferrable
 
 
 class DataArtsRunSensor(DataArtsTaskMixin, BaseSensorOperator):
