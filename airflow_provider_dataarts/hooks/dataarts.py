@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from airflow.providers.common.compat.sdk import BaseHook
 
@@ -27,6 +27,8 @@ from airflow_provider_dataarts.hooks import _transport
 
 if TYPE_CHECKING:
     import requests
+
+T = TypeVar("T")
 
 
 class DataArtsHook(BaseHook, DataArtsOperations):
@@ -121,7 +123,7 @@ class DataArtsHook(BaseHook, DataArtsOperations):
 
     # --- running calls -----------------------------------------------------------------------------
 
-    def run(self, steps: Steps[Any]) -> Any:
+    def run(self, steps: Steps[T]) -> T:
         """Send every call of ``steps`` (see :mod:`~airflow_provider_dataarts.api.calls`); return the result."""
         try:
             call = next(steps)
@@ -133,7 +135,8 @@ class DataArtsHook(BaseHook, DataArtsOperations):
                 else:
                     call = steps.send(response)
         except StopIteration as done:
-            return done.value
+            result: T = done.value
+            return result
 
     def call(self, call: Call) -> ApiResponse:
         """Send one call with the retry policy (tenacity)."""

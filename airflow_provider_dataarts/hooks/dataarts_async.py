@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from airflow_provider_dataarts.api import errors
 from airflow_provider_dataarts.api.calls import Steps
@@ -30,6 +30,8 @@ from airflow_provider_dataarts.hooks.loop_state import ReadKey, SettingsKey, loo
 
 if TYPE_CHECKING:
     import aiohttp
+
+T = TypeVar("T")
 
 #: how long a connection read in the triggerer is reused by other triggers (seconds)
 SETTINGS_TTL = 300.0
@@ -143,7 +145,7 @@ class DataArtsAsyncHook(DataArtsOperations):
         _SETTINGS[self._key] = (time.monotonic() + SETTINGS_TTL, settings)
         return settings
 
-    async def run(self, steps: Steps[Any]) -> Any:
+    async def run(self, steps: Steps[T]) -> T:
         """Send every call of ``steps``; return their result."""
         try:
             call = next(steps)
@@ -155,7 +157,8 @@ class DataArtsAsyncHook(DataArtsOperations):
                 else:
                     call = steps.send(response)
         except StopIteration as done:
-            return done.value
+            result: T = done.value
+            return result
 
     async def call(self, call: Call) -> ApiResponse:
         """Send one call; identical reads in flight (or answered in the last second) share one request."""
