@@ -57,6 +57,7 @@ from airflow_provider_dataarts.outcomes import check_event, outcome, wait_deadli
 from airflow_provider_dataarts.task_mixin import DataArtsTaskMixin, default_deferrable
 
 if TYPE_CHECKING:
+    from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
     from airflow_provider_dataarts.runs.base import Limits
 
 #: the ``task_state_store`` key of the :class:`ActionRecord` (renaming it breaks retries in flight)
@@ -95,10 +96,8 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
         times out (default True).
     """
 
-    kind_name: ClassVar[str]
     #: where the :class:`ActionRecord` is stored (``ResumableJobMixin``'s name for it)
     external_id_key: ClassVar[str] = STATE_KEY
-    trigger_name: ClassVar[str]  # class name in airflow_provider_dataarts.triggers.status
     template_fields: tuple[str, ...] = ("dataarts_conn_id", "workspace", "project_id", "region")
     ui_color = "#fde8e7"
 
@@ -139,12 +138,12 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
         """Watch keys an event must match to belong to this task's run."""
         raise NotImplementedError
 
-    def prepare(self, hook: Any) -> Plan:
-        """Read the remote state before acting."""
+    def prepare(self, hook: DataArtsHook) -> Plan:
+        """Read the remote state before acting: the plan's watch is of the kind's watch type."""
         raise NotImplementedError
 
-    def act(self, hook: Any, watch: dict[str, Any]) -> dict[str, Any]:
-        """Send the action; return the watch to wait on."""
+    def act(self, hook: DataArtsHook, watch: Any) -> Mapping[str, Any]:
+        """Send the action; return the watch to wait on (``watch`` and the result: the kind's watch type)."""
         raise NotImplementedError
 
     def link_target(self, watch: Mapping[str, Any]) -> dict[str, Any]:
@@ -160,7 +159,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
 
     def execute_complete(self, context: Any, event: Any = None) -> Any:
         """Resume after the trigger: check the event, then succeed, fail or act again like the worker path."""
-        event = check_event(event, self.kind_name, self.identity())
+        event = check_event(event, self.kind.name, self.identity())
         self._watch, self._start_deadline = event["watch"], event.get("start_deadline")
         wait = WaitInProgress.from_wire(event["watch"], event.get("start_deadline"), acted=True)
         return self._run(context, wait, event)
@@ -174,7 +173,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
             if event is None:
                 event = self._wait(context, wait)  # deferred, this raises: the trigger's event comes back above
                 if event is None:  # not waiting for completion, and the action took effect
-                    started = {"kind": self.kind_name, "outcome": "started", "acted": wait.acted}
+                    started = {"kind": self.kind.name, "outcome": "started", "acted": wait.acted}
                     return {**started, **self.identity(), "watch": wait.wire_watch}
             unconfirmed = unconfirmed_actions(event["watch"])
             if not should_act_again(event["status"], unconfirmed, self.kind.every_run_shows):
@@ -226,7 +225,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
                 self.kind.describe(plan.watch),
                 plan.note,
             )
-            return WaitInProgress(plan.watch, None, acted=unconfirmed > 0)  # after an unanswered action: ours
+            return WaitInProgress(dict(plan.watch), None, acted=unconfirmed > 0)  # after an unanswered action: ours
         return self._act(context, plan, unconfirmed)
 
     def _act(self, context: Any, plan: Plan, unconfirmed: int) -> WaitInProgress:
@@ -236,7 +235,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
         store = context.get("task_state_store")
         now = time.time()
         series = getattr(context["ti"], "max_tries", None)
-        record = ActionRecord(series, self.identity(), now, plan.watch, ACTING)
+        record = ActionRecord(series, self.identity(), now, dict(plan.watch), ACTING)
         if store is not None:
             store.set(self.external_id_key, record.to_json())
         try:
@@ -244,7 +243,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
         except errors.DataArtsOutcomeUnknownError as error:
             # The snapshot tells the new run apart from the old one even without the action's answer.
             self.log.warning("%s; not sending it again: waiting to see whether it happened", error)
-            wait = WaitInProgress(plan.watch, now + self.start_timeout, acted=True, unconfirmed=unconfirmed + 1)
+            wait = WaitInProgress(dict(plan.watch), now + self.start_timeout, acted=True, unconfirmed=unconfirmed + 1)
         except errors.DataArtsError as error:
             refused = isinstance(error, errors.DataArtsApiError) or (
                 isinstance(error, errors.DataArtsTransportError) and not error.sent
@@ -260,7 +259,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
                 error,
                 running.note,
             )
-            return WaitInProgress(running.watch, None, acted=False)
+            return WaitInProgress(dict(running.watch), None, acted=False)
         if store is not None:  # "acted" also after no answer: the wait finds out, a retry reconnects
             store.set(self.external_id_key, dataclasses.replace(record, watch=wait.wire_watch, phase=ACTED).to_json())
         self.log.info("Acted on %s; waiting for the new run", self.kind.describe(wait.wire_watch))
@@ -291,20 +290,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
 
     def _defer(self, limits: Limits) -> None:
         """Hand the wait to the triggerer; :meth:`execute_complete` takes its event."""
-        from airflow_provider_dataarts.triggers import status
-
-        trigger = getattr(status, self.trigger_name)(
-            watch=self._watch,
-            deadline=limits.deadline,
-            poll_interval=limits.poll_interval,
-            start_deadline=limits.start_deadline,
-            deadline_name=limits.deadline_name,
-            dataarts_conn_id=self.dataarts_conn_id,
-            region=self.region,
-            project_id=self.project_id,
-            workspace=self.workspace,
-            cancel_on_kill=self.cancel_on_kill,
-        )
+        trigger = self._trigger_for(self._watch or {}, limits, cancel_on_kill=self.cancel_on_kill)
         self.defer(trigger=trigger, method_name="execute_complete")
 
     def _finish(self, event: Mapping[str, Any], acted: bool) -> Any:
@@ -365,10 +351,11 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
         self, watch: dict[str, Any], limits: Limits, *, once: bool = False, until_started: bool = False
     ) -> dict[str, Any] | None:
         """Poll in the worker until an event, just once (before deferring), or until the run has started."""
-        from airflow_provider_dataarts.runs.base import PollTracker
+        from airflow_provider_dataarts.runs.base import Observation, PollTracker
 
         tracker = PollTracker(watch)
         while True:
+            outcome: Observation | BaseException
             try:
                 outcome = self.hook.run(self.kind.observe(tracker.watch))
             except Exception as error:

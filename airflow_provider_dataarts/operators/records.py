@@ -37,9 +37,10 @@ def unconfirmed_actions(watch: Mapping[str, Any]) -> int:
 
 @dataclasses.dataclass(frozen=True)
 class Plan:
-    """The state before acting: the watch (with its baseline) and whether a run is already going."""
+    """The state before acting: the watch (with its baseline; the kind's watch type) and whether a run is
+    already going."""
 
-    watch: dict[str, Any]
+    watch: Mapping[str, Any]
     in_progress: bool = False
     note: str = ""
 

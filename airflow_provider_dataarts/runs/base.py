@@ -4,9 +4,16 @@ A *watch* is a JSON-able dict naming the remote run (job, instance, ...) and, af
 *baseline*: what the status API showed before the action. Right after a restart the API still shows
 the previous outcome, so a run counts as started only once it differs from its baseline.
 
-A *kind* (one module per kind of remote run) knows how to observe a watch and, where the API
-allows, how to stop the run. The operator's worker loop, the sensors and the triggers all call
-:func:`judge` on each observation, so the rules below exist once.
+A *kind* (one module per kind of remote run) declares, once, in its ``KIND``: its name (the ``kind`` of
+its events), its watch type (a ``TypedDict``: the JSON form triggers, events and task state carry), how
+to describe and observe a watch and, where the API allows, how to stop the run. Its trigger class names
+the ``KIND`` (:mod:`airflow_provider_dataarts.triggers.status`), and operators and sensors name it too.
+The operator's worker loop, the sensors and the triggers all call :func:`judge` on each observation, so
+the rules below exist once.
+
+Operators import the kind modules at DAG-parse time: this module and the kind modules import only
+:mod:`~airflow_provider_dataarts.api.errors` and :mod:`~airflow_provider_dataarts.api.phases` up front;
+the calls (the request layer) are imported when a watch is observed.
 """
 
 from __future__ import annotations
@@ -14,11 +21,16 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from airflow_provider_dataarts.api import errors
-from airflow_provider_dataarts.api.calls import Steps
 from airflow_provider_dataarts.api.phases import Phase
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.api.calls import Steps
+
+#: a kind's watch type: a ``TypedDict``, since a watch travels as JSON (triggers, events, task state)
+W = TypeVar("W")
 
 #: event statuses a wait ends with
 SUCCESS, FAILED, ALARMING, TIMEOUT, NOT_STARTED, ERROR = (
@@ -71,20 +83,25 @@ class Observation:
         }
 
 
-@dataclasses.dataclass(frozen=True)
-class Kind:
-    """A kind of remote run: how to observe it and how (if at all) to stop it.
+@dataclasses.dataclass(frozen=True, eq=False)
+class Kind(Generic[W]):
+    """A kind of remote run, declared once in its module's ``KIND``: its name, its watch type ``W``, how
+    to describe and observe a watch, and how (if at all) to stop the run.
 
+    ``name`` is the ``kind`` every event of this kind carries (a wire format: never renamed).
     ``every_run_shows`` says whether a run that starts and ends between two polls still leaves a
     visible change (new times or a new instance). Only then does "no new run within the start
-    window" prove that an action with unknown outcome did not happen.
+    window" prove that an action with unknown outcome did not happen. ``watch`` is the ``TypedDict`` of
+    the watch (for readers and tools; the functions' signatures carry it for the type checker).
+    Kinds compare by identity: a trigger class is found by its ``KIND``, never by a name.
     """
 
     name: str
-    describe: Callable[[Mapping[str, Any]], str]
-    observe: Callable[[Mapping[str, Any]], Steps[Observation]]
-    stop: Callable[[Mapping[str, Any]], Steps[None]] | None = None
+    describe: Callable[[W], str]
+    observe: Callable[[W], Steps[Observation]]
+    stop: Callable[[W], Steps[None]] | None = None
     every_run_shows: bool = True
+    watch: type[W] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,7 +142,7 @@ def is_transient(error: BaseException) -> bool:
 
 
 def make_event(
-    status: str, kind: Kind, watch: Mapping[str, Any], message: str, observation: Observation | None = None
+    status: str, kind: Kind[Any], watch: Mapping[str, Any], message: str, observation: Observation | None = None
 ) -> dict[str, Any]:
     """A JSON-able event, as a trigger yields it and ``execute_complete`` checks it."""
     return {
@@ -138,7 +155,7 @@ def make_event(
 
 
 def judge(
-    kind: Kind,
+    kind: Kind[Any],
     watch: Mapping[str, Any],
     outcome: Observation | BaseException,
     limits: Limits,
@@ -227,7 +244,7 @@ class PollTracker:
         self.last: Observation | None = None
         self.seen: list[str] = []
 
-    def verdict(self, kind: Kind, outcome: Observation | BaseException, limits: Limits) -> Verdict:
+    def verdict(self, kind: Kind[Any], outcome: Observation | BaseException, limits: Limits) -> Verdict:
         if isinstance(outcome, BaseException):
             if not isinstance(outcome, errors.DataArtsThrottledError):
                 self.errors_in_a_row += 1

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_dataarts import validation
+from airflow_provider_dataarts.runs import quality
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.runs.quality import QualityInstanceWatch
 from airflow_provider_dataarts.sensors.base import DataArtsRunSensor
 
 
@@ -17,8 +21,7 @@ class DataArtsQualityInstanceSensor(DataArtsRunSensor):
     :param kwargs: see :class:`~airflow_provider_dataarts.sensors.base.DataArtsRunSensor`.
     """
 
-    kind_name = "quality_instance"
-    trigger_name = "DataArtsQualityInstanceTrigger"
+    kind = quality.KIND
     identity_keys = ("instance_id",)
     template_fields: tuple[str, ...] = (*DataArtsRunSensor.template_fields, "instance_id")
 
@@ -31,7 +34,7 @@ class DataArtsQualityInstanceSensor(DataArtsRunSensor):
         super().validate_arguments(rendered)
         self.checked("instance_id", validation.identifier, rendered=rendered, required=True)
 
-    def watch(self) -> dict[str, Any]:
+    def watch(self) -> QualityInstanceWatch:
         return {
             "instance_id": str(self.instance_id),
             "rule_id": None,

@@ -1,12 +1,9 @@
-"""``runs.base``: what one wait remembers between polls (``PollTracker``, ``forget_baseline``), and ``kind_named``."""
+"""``runs.base``: what one wait remembers between polls (``PollTracker``, ``forget_baseline``)."""
 
 from __future__ import annotations
 
-import pytest
-
 from airflow_provider_dataarts.api import errors
 from airflow_provider_dataarts.api.phases import Phase
-from airflow_provider_dataarts.runs import kind_named, quality
 from airflow_provider_dataarts.runs.base import MAX_MESSAGE, Kind, Limits, Observation, PollTracker, forget_baseline
 
 KIND = Kind("test", lambda watch: "run 1", lambda watch: iter(()))
@@ -80,9 +77,3 @@ def test_an_event_message_is_capped() -> None:
     event = PollTracker({}).verdict(KIND, look(True, Phase.SUCCEEDED, long_status), FAR).event
     assert event is not None and len(event["message"]) <= MAX_MESSAGE
     assert event["observation"]["status"] == long_status  # the observation itself is not cut
-
-
-def test_kind_named() -> None:
-    assert kind_named("quality_instance") is quality.KIND
-    with pytest.raises(ValueError, match=r"unknown kind of run 'nope'; known: \['dlf_job_instance', "):
-        kind_named("nope")
