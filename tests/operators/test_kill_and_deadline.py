@@ -267,6 +267,6 @@ def test_in_the_worker_the_wait_keeps_its_own_deadline(live) -> None:
     the wait does not race it with a deadline of its own."""
     case = CASES[0]
     live.admin.set_speed(0)  # frozen: the run never finishes
-    limits = {"deferrable": False, "timeout": 0.4, "execution_timeout": dt.timedelta(seconds=0.2)}
+    limits = {"deferrable": False, "timeout": 0.4, "execution_timeout": dt.timedelta(seconds=0.2), "start_timeout": 1}
     with pytest.raises(DataArtsWaitTimeoutError):
         run_task(case.build(live, True, {**FAST, **limits}))
