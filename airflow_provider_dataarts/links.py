@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from airflow.providers.common.compat.sdk import BaseOperatorLink
 
-from airflow_provider_dataarts.waiting import LINK_XCOM_KEY
+from airflow_provider_dataarts.operators.base import LINK_XCOM_KEY
 
 CONSOLE = "https://console.huaweicloud.com"
 

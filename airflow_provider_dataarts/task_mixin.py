@@ -1,28 +1,44 @@
 """What every operator and sensor of this provider shares: the hook, the kind of run, argument checks.
 
 A plain mixin (no ``__init__``): the operators' and sensors' own constructors set
-``dataarts_conn_id``, ``region``, ``project_id``, ``workspace`` and ``kind_name``.
+``dataarts_conn_id``, ``region``, ``project_id`` and ``workspace``; each class names its ``kind``, the
+``KIND`` of a module in :mod:`airflow_provider_dataarts.runs` (e.g. ``kind = job_instance.KIND``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from airflow.providers.common.compat.sdk import conf
 
 from airflow_provider_dataarts import validation
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
+    from airflow_provider_dataarts.runs.base import Kind, Limits
+    from airflow_provider_dataarts.triggers.base import DataArtsRunTrigger
+
+
+def default_deferrable() -> bool:
+    """``[operators] default_deferrable``: whether operators and sensors defer unless told."""
+    deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False)
+    return deferrable
 
 
 class DataArtsTaskMixin:
     """The connection, the kind of remote run, and argument checks for operators and sensors."""
 
-    kind_name: ClassVar[str]
+    #: the kind of remote run: how it is observed and stopped, its watch type, its trigger (by this object)
+    kind: ClassVar[Kind[Any]]
     dataarts_conn_id: str
     region: str | None
     project_id: str | None
     workspace: str | None
 
     @cached_property
-    def hook(self) -> Any:
+    def hook(self) -> DataArtsHook:
         """The sync hook (created on first use, in the worker: never at DAG-parse time)."""
         from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
 
@@ -30,12 +46,23 @@ class DataArtsTaskMixin:
             self.dataarts_conn_id, region=self.region, project_id=self.project_id, workspace=self.workspace
         )
 
-    @cached_property
-    def kind(self) -> Any:
-        """How this task's kind of remote run is observed and stopped (see ``airflow_provider_dataarts.runs``)."""
-        from airflow_provider_dataarts.runs import kind_named
+    def _trigger_for(self, watch: Mapping[str, Any], limits: Limits, *, cancel_on_kill: bool) -> DataArtsRunTrigger:
+        """The trigger of this task's kind, waiting on ``watch`` within ``limits`` (imported on use: the
+        triggers are not needed at DAG-parse time)."""
+        from airflow_provider_dataarts.triggers.status import trigger_for
 
-        return kind_named(self.kind_name)
+        return trigger_for(self.kind)(
+            watch=dict(watch),
+            deadline=limits.deadline,
+            poll_interval=limits.poll_interval,
+            start_deadline=limits.start_deadline,
+            deadline_name=limits.deadline_name,
+            dataarts_conn_id=self.dataarts_conn_id,
+            region=self.region,
+            project_id=self.project_id,
+            workspace=self.workspace,
+            cancel_on_kill=cancel_on_kill,
+        )
 
     def validate_arguments(self, rendered: bool) -> None:
         """Check arguments at DAG parse time (literal values) and again after rendering (all)."""

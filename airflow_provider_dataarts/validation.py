@@ -11,9 +11,10 @@ import datetime as dt
 import math
 import re
 from collections.abc import Collection, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast, overload
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 _TEMPLATE_MARKERS = ("{{", "{%")
 
@@ -26,22 +27,26 @@ class InvalidParameterError(ValueError):
         self.parameter = parameter
 
 
-def is_templated(value: Any) -> bool:
+def is_templated(value: object) -> bool:
     """True for a string that Airflow will still render (so it cannot be checked yet)."""
     return isinstance(value, str) and any(marker in value for marker in _TEMPLATE_MARKERS)
 
 
-def is_unresolved(value: Any) -> bool:
+def is_unresolved(value: object) -> bool:
     """True for a value Airflow resolves at run time: a template string or an XComArg."""
     return is_templated(value) or (callable(getattr(value, "resolve", None)) and not isinstance(value, (str, bytes)))
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def choice(parameter: str, value: Any, allowed: Mapping[Any, T] | Collection[T]) -> T:
+@overload
+def choice(parameter: str, value: object, allowed: Mapping[K, T]) -> T: ...
+@overload
+def choice(parameter: str, value: object, allowed: Collection[T]) -> T: ...
+def choice(parameter: str, value: object, allowed: Mapping[Any, T] | Collection[T]) -> T:
     """Return the allowed value for ``value``; a mapping translates aliases to API values."""
     if isinstance(allowed, Mapping):
         if isinstance(value, (str, int)) and not isinstance(value, bool) and value in allowed:
@@ -49,12 +54,12 @@ def choice(parameter: str, value: Any, allowed: Mapping[Any, T] | Collection[T])
         names = ", ".join(repr(key) for key in allowed)
     else:
         if value in allowed and not isinstance(value, bool):
-            return value
+            return cast(T, value)  # equal to one of ``allowed``
         names = ", ".join(repr(item) for item in allowed)
     raise InvalidParameterError(parameter, f"got {_show(value)}; allowed values: {names}")
 
 
-def text(parameter: str, value: Any, *, max_length: int = 256, secret: bool = False) -> str:
+def text(parameter: str, value: object, *, max_length: int = 256, secret: bool = False) -> str:
     """A non-empty string without surrounding whitespace or control characters (a ``secret`` is never shown)."""
     if not isinstance(value, str):
         raise InvalidParameterError(parameter, f"expected a string, got {type(value).__name__}")
@@ -76,7 +81,7 @@ _DOT_SEGMENTS = (".", "..")
 _RENDERED_NOTHING = ("None", "none", "null")
 
 
-def path_segment(parameter: str, value: Any, *, max_length: int = 256) -> str:
+def path_segment(parameter: str, value: object, *, max_length: int = 256) -> str:
     """A name sent as one path segment: :func:`text`, and not ``.``, ``..`` or a rendered ``None``."""
     value = text(parameter, value, max_length=max_length)
     if value in _DOT_SEGMENTS:
@@ -88,14 +93,14 @@ def path_segment(parameter: str, value: Any, *, max_length: int = 256) -> str:
     return value
 
 
-def name_id(parameter: str, value: Any) -> str:
+def name_id(parameter: str, value: object) -> str:
     """An id that may hold letters (a ModelArts job id): a non-empty string, or a number."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise InvalidParameterError(parameter, f"expected an id, got {type(value).__name__}")
     return path_segment(parameter, str(value), max_length=128)
 
 
-def identifier(parameter: str, value: Any) -> str:
+def identifier(parameter: str, value: object) -> str:
     """An id made of digits (given as int or str), as the APIs' numeric ids are."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise InvalidParameterError(parameter, f"expected an id (digits), got {type(value).__name__}")
@@ -105,7 +110,7 @@ def identifier(parameter: str, value: Any) -> str:
     return value
 
 
-def token(parameter: str, value: Any) -> str:
+def token(parameter: str, value: object) -> str:
     """An opaque id such as a workspace or project id: letters, digits, '-' and '_' only."""
     value = text(parameter, value, max_length=128)
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", value):
@@ -113,7 +118,7 @@ def token(parameter: str, value: Any) -> str:
     return value
 
 
-def integer(parameter: str, value: Any, *, minimum: int, maximum: int) -> int:
+def integer(parameter: str, value: object, *, minimum: int, maximum: int) -> int:
     """An int (or a string of digits) within ``minimum..maximum``."""
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value = int(value)
@@ -124,7 +129,7 @@ def integer(parameter: str, value: Any, *, minimum: int, maximum: int) -> int:
     return value
 
 
-def positive_number(parameter: str, value: Any, *, allow_none: bool = False) -> float | None:
+def positive_number(parameter: str, value: object, *, allow_none: bool = False) -> float | None:
     """A number of seconds greater than zero (a timedelta is accepted too)."""
     if value is None and allow_none:
         return None
@@ -142,7 +147,7 @@ def positive_number(parameter: str, value: Any, *, allow_none: bool = False) -> 
     return float(value)
 
 
-def boolean(parameter: str, value: Any) -> bool:
+def boolean(parameter: str, value: object) -> bool:
     """A bool, or the strings true/false (as URI-form connection extras arrive)."""
     if isinstance(value, bool):
         return value
@@ -155,7 +160,7 @@ _MIN_EPOCH_MS = 10**12  # 2001-09-09: anything smaller is seconds, not the API's
 _MAX_EPOCH_MS = 10**13
 
 
-def epoch_ms(parameter: str, value: Any) -> int:
+def epoch_ms(parameter: str, value: object) -> int:
     """A moment as the APIs' 13-digit epoch milliseconds.
 
     Accepts a datetime (naive means UTC) or pendulum DateTime, an ISO-8601 string, or an int/str of

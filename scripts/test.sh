@@ -13,6 +13,9 @@ step "ruff check and ruff format --check"
 timeout -k 10 300 .venv/bin/ruff check .
 timeout -k 10 300 .venv/bin/ruff format --check .
 
+step "mypy"
+timeout -k 10 600 .venv/bin/mypy
+
 step "Tests on Airflow 3 ($(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("apache-airflow"))'))"
 timeout -k 30 2400 .venv/bin/python -m pytest -q "$@"
 

@@ -32,9 +32,6 @@ class Call:
     body: Any = None
     workspace: str | None = None
 
-    def describe(self) -> str:
-        return f"{self.endpoint.method} {self.endpoint.path}"
-
 
 @dataclasses.dataclass(frozen=True)
 class PreparedRequest:
@@ -46,10 +43,6 @@ class PreparedRequest:
     path: str
     headers: dict[str, str] = dataclasses.field(repr=False)
     body: bytes | None = dataclasses.field(repr=False)
-
-    @property
-    def host(self) -> str:
-        return urlsplit(self.url).netloc
 
 
 def encode_path(template: str, params: Mapping[str, Any]) -> str:

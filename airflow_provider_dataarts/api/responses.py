@@ -128,12 +128,17 @@ def _refusal(response: ApiResponse) -> tuple[str | None, str | None] | None:
 def _unusable(response: ApiResponse, request: PreparedRequest, why: str) -> errors.DataArtsError:
     """The error for an answer that is not the documented one: an action may have happened."""
     endpoint = request.call.endpoint
-    details = {"status": response.status, "request_id": response.request_id, "method": request.method}
     text = f"{endpoint.name}: HTTP {response.status}: {why}"
     if endpoint.idempotent:
-        return errors.DataArtsResponseError(text, path=request.path, **details)
+        return errors.DataArtsResponseError(
+            text, status=response.status, request_id=response.request_id, method=request.method, path=request.path
+        )
     return errors.DataArtsOutcomeUnknownError(
-        f"{text}; so the action may or may not have happened", path=request.path, **details
+        f"{text}; so the action may or may not have happened",
+        status=response.status,
+        request_id=response.request_id,
+        method=request.method,
+        path=request.path,
     )
 
 

@@ -72,7 +72,8 @@ def _tenacity_kwargs(policy: RetryPolicy, endpoint: Endpoint) -> dict[str, Any]:
 
     def retry(state: tenacity.RetryCallState) -> bool:
         outcome = state.outcome
-        return bool(outcome and outcome.failed and policy.is_retryable(outcome.exception(), endpoint))
+        error = outcome.exception() if outcome is not None and outcome.failed else None
+        return error is not None and policy.is_retryable(error, endpoint)
 
     def wait(state: tenacity.RetryCallState) -> float:
         return policy.wait_seconds(state.attempt_number + 1, state.outcome.exception() if state.outcome else None)

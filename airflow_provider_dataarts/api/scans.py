@@ -163,7 +163,7 @@ def list_all_factory_instances(
 
     rows = yield from scan_window(fetch, min_plan_time - MARGIN_MS, longest=FACTORY_SPAN_MS, at_least=max_plan_time)
     rows = unique(rows, lambda row: (row.instance_id, row.version, row.submit_time))
-    return [row for row in rows if row.plan_time is not None and min_plan_time <= row.plan_time <= max_plan_time]
+    return [row for row in rows if min_plan_time <= row.plan_time <= max_plan_time]
 
 
 def newest_runs(rows: Iterable[FactoryInstance]) -> dict[int, FactoryInstance]:
@@ -171,8 +171,6 @@ def newest_runs(rows: Iterable[FactoryInstance]) -> dict[int, FactoryInstance]:
     the list's order is undocumented, so the newest is the latest submitted (then version, id)."""
     newest: dict[int, FactoryInstance] = {}
     for row in rows:
-        if row.plan_time is None:
-            continue
         current = newest.get(row.plan_time)
         if current is None or row.recency > current.recency:
             newest[row.plan_time] = row

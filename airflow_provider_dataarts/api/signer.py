@@ -1,9 +1,10 @@
 """AK/SK request signing (``SDK-HMAC-SHA256``), byte-identical to the official SDK's ``Signer``.
 
-Pure functions, no I/O, no Airflow: the request builder calls :func:`sign` for the sync and the async
-transport alike. The canonical forms mirror ``huaweicloudsdkcore.signer.Signer`` exactly, quirks
-included (see the notes on :func:`canonical_uri` and :func:`canonical_query`), because the gateway
-recomputes the signature the same way and any difference is a 401.
+Pure functions, no I/O, no Airflow: the request builder calls :func:`prepare_headers` and
+:func:`authorization` for the sync and the async transport alike. The canonical forms mirror
+``huaweicloudsdkcore.signer.Signer`` exactly, quirks included (see the notes on :func:`canonical_uri`
+and :func:`canonical_query`), because the gateway recomputes the signature the same way and any
+difference is a 401.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 
 QueryScalar = str | int | float | bool
-QueryValue = QueryScalar | list
+QueryValue = QueryScalar | list[QueryScalar]
 QueryParams = Mapping[str, QueryValue] | Iterable[tuple[str, QueryValue]]
 
 # Characters ``quote(s, safe="~")`` leaves alone: a string made only of them needs no quoting.

@@ -5,7 +5,7 @@ Also the value sets (statuses, outcomes) that scenarios and services agree on.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from airflow_provider_dataarts.emulator.clock import parse_time
 
@@ -99,6 +99,10 @@ def as_enum(data: Any, where: str, choices: tuple[Any, ...], default: Any = None
     return data
 
 
+@overload
+def as_time(data: Any, where: str, default: int) -> int: ...
+@overload
+def as_time(data: Any, where: str, default: None = None) -> int | None: ...
 def as_time(data: Any, where: str, default: int | None = None) -> int | None:
     """Epoch milliseconds from ms or ISO-8601, the default when absent."""
     if data is None:

@@ -17,17 +17,19 @@ from typing import Any
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import PoolManager
 
 #: thread id -> the connection that thread is sending on or reading from
-_IN_USE: dict[int, Any] = {}
+_IN_USE: dict[int, HTTPConnection] = {}
 
 
-class _Noted:
-    """Mixin: a connection notes itself as its thread's connection in use when it sends."""
+class _Noted(HTTPConnection):
+    """A connection that notes itself as its thread's connection in use when it sends (put first in the
+    bases, before ``HTTPSConnection`` for TLS)."""
 
-    def request(self, *args: Any, **kwargs: Any) -> Any:
+    def request(self, *args: Any, **kwargs: Any) -> None:
         _IN_USE[threading.get_ident()] = self
-        return super().request(*args, **kwargs)  # type: ignore[misc]
+        return super().request(*args, **kwargs)
 
 
 class _HTTPConnection(_Noted, HTTPConnection):
@@ -56,8 +58,8 @@ class DeadlineAdapter(HTTPAdapter):
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = _POOLS
 
-    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(proxy, **kwargs)
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> PoolManager:
+        manager: PoolManager = super().proxy_manager_for(proxy, **kwargs)  # a ProxyManager or SOCKSProxyManager
         manager.pool_classes_by_scheme = _POOLS
         return manager
 

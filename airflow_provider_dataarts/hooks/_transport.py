@@ -11,7 +11,7 @@ import functools
 import os
 import ssl
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from airflow_provider_dataarts.api import errors
@@ -38,14 +38,28 @@ def too_large(request: PreparedRequest, size: int | None) -> errors.DataArtsErro
     )
 
 
-def announced_size(headers: Any) -> int | None:
+class AirflowConnection(Protocol):
+    """What is read from an Airflow connection (``airflow.models.Connection`` on Airflow 2,
+    ``airflow.sdk.Connection`` on Airflow 3); its ``extra`` is read by the caller."""
+
+    @property
+    def conn_id(self) -> str: ...
+
+    @property
+    def login(self) -> str | None: ...
+
+    @property
+    def password(self) -> str | None: ...
+
+
+def announced_size(headers: Mapping[str, str]) -> int | None:
     """The ``Content-Length`` a server announced, if it is a number."""
     value = headers.get("content-length") or headers.get("Content-Length")
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def settings_from(
-    conn: Any,
+    conn: AirflowConnection,
     extra: Mapping[str, Any],
     *,
     region: str | None = None,
@@ -94,7 +108,8 @@ def proxy_for(base_url: str) -> str | None:
     """The proxy for an endpoint from the standard variables (``HTTPS_PROXY``, ``HTTP_PROXY``,
     ``NO_PROXY``), as requests reads them. Resolved once per endpoint: aiohttp's own ``trust_env``
     looks them up in a worker thread on every request, which costs a triggerer dearly."""
-    from urllib.request import getproxies, proxy_bypass_environment
+    # proxy_bypass_environment: in CPython's urllib.request since 3.0 but absent from typeshed's stubs
+    from urllib.request import getproxies, proxy_bypass_environment  # type: ignore[attr-defined]
 
     parts = urlsplit(base_url)
     proxies = getproxies()

@@ -7,6 +7,8 @@ starts slowly and doubles every second while calls succeed (up to the connection
 no limit at all); at the first 429 it pauses for ``Retry-After``, drops to a little under what the
 gateway let through over the last window, and from then on creeps back up (additive increase,
 multiplicative decrease).
+
+Each event loop keeps its budgets in its :class:`~.loop_state.LoopState`: ``loop_state().budget(...)``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import time
-import weakref
 
 #: requests per second a budget starts at: a triggerer restarting with a thousand waits must not
 #: fire them all at once; each success adds one (doubling every second) until the first 429
@@ -46,8 +47,8 @@ class RequestBudget:
         self._paused_until = 0.0
         self._last_cut = float("-inf")
         self._succeeded: collections.deque[float] = collections.deque()
-        self._queue: collections.deque[asyncio.Future] = collections.deque()
-        self._pump: asyncio.Future | None = None
+        self._queue: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._pump: asyncio.Future[None] | None = None
         self.throttled_count = 0
 
     async def acquire(self) -> None:
@@ -108,8 +109,7 @@ class RequestBudget:
             self.rate = float(UNLIMITED_ABOVE)
         if now - self._last_cut >= CUT_INTERVAL:
             accepted = self._accepted_rate(now)
-            current = accepted if self.rate is None else min(self.rate, accepted)
-            self.rate = max(MIN_RATE, current * DECREASE)
+            self.rate = max(MIN_RATE, min(self.rate, accepted) * DECREASE)
             self._last_cut = now
         self._paused_until = max(self._paused_until, now + (retry_after if retry_after is not None else 1.0))
         self._next_slot = max(self._next_slot, self._paused_until)
@@ -124,22 +124,3 @@ class RequestBudget:
             self.rate = min(self.rate, self.ceiling)
         elif self.rate > UNLIMITED_ABOVE:
             self.rate = None  # no limit in sight
-
-
-_BUDGETS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, str], RequestBudget]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def budget_for(credential: str, endpoint: str, ceiling: float | None) -> RequestBudget:
-    """The budget of ``credential`` on the service ``endpoint`` (its base URL), in the running loop.
-
-    The gateway counts a user's calls per service endpoint, so all calls of one credential to one
-    endpoint take turns through one budget; another endpoint (another service) has its own.
-    """
-    budgets = _BUDGETS.setdefault(asyncio.get_running_loop(), {})
-    key = (credential, endpoint)
-    budget = budgets.get(key)
-    if budget is None:
-        budget = budgets[key] = RequestBudget(ceiling)
-    return budget

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from airflow.providers.common.compat.sdk import BaseHook
 
@@ -18,12 +18,17 @@ from airflow_provider_dataarts.api.calls import Steps
 from airflow_provider_dataarts.api.catalogue import Service
 from airflow_provider_dataarts.api.iam import TOKENS, parse_token, token_call, token_key
 from airflow_provider_dataarts.api.operations import DataArtsOperations
-from airflow_provider_dataarts.api.request import Call, RequestBuilder
+from airflow_provider_dataarts.api.request import Call, PreparedRequest, RequestBuilder
 from airflow_provider_dataarts.api.responses import ApiResponse
 from airflow_provider_dataarts.api.retry import RetryPolicy
 from airflow_provider_dataarts.api.settings import ConnectionSettings
 from airflow_provider_dataarts.get_provider_info import CONN_TYPE, CONNECTION_FIELDS, UI_FIELD_BEHAVIOUR
 from airflow_provider_dataarts.hooks import _transport
+
+if TYPE_CHECKING:
+    import requests
+
+T = TypeVar("T")
 
 
 class DataArtsHook(BaseHook, DataArtsOperations):
@@ -91,7 +96,7 @@ class DataArtsHook(BaseHook, DataArtsOperations):
         )
 
     @cached_property
-    def session(self) -> Any:
+    def session(self) -> requests.Session:
         """One pooled ``requests.Session``; it honours the standard proxy variables (trust_env), and
         its connections can be cut at a request's deadline (see :mod:`._deadline`)."""
         import requests
@@ -118,7 +123,7 @@ class DataArtsHook(BaseHook, DataArtsOperations):
 
     # --- running calls -----------------------------------------------------------------------------
 
-    def run(self, steps: Steps[Any]) -> Any:
+    def run(self, steps: Steps[T]) -> T:
         """Send every call of ``steps`` (see :mod:`~airflow_provider_dataarts.api.calls`); return the result."""
         try:
             call = next(steps)
@@ -130,7 +135,8 @@ class DataArtsHook(BaseHook, DataArtsOperations):
                 else:
                     call = steps.send(response)
         except StopIteration as done:
-            return done.value
+            result: T = done.value
+            return result
 
     def call(self, call: Call) -> ApiResponse:
         """Send one call with the retry policy (tenacity)."""
@@ -207,7 +213,7 @@ class DataArtsHook(BaseHook, DataArtsOperations):
         response = ApiResponse(raw.status_code, {k.lower(): v for k, v in raw.headers.items()}, body, request)
         return _transport.checked(response, request, settings, token, fresh)
 
-    def _deadline_error(self, request: Any) -> errors.DataArtsError:
+    def _deadline_error(self, request: PreparedRequest) -> errors.DataArtsError:
         settings = self.settings
         why = f"no complete answer within {settings.total_timeout:g} s (the request's deadline)"
         return _transport.transport_error(request, settings, why, sent=True)
@@ -256,12 +262,13 @@ class DataArtsHook(BaseHook, DataArtsOperations):
         return widgets
 
 
-def _read_limited(raw: Any, request: Any) -> bytes:
+def _read_limited(raw: requests.Response, request: PreparedRequest) -> bytes:
     """The body, at most :data:`~._transport.MAX_BODY` bytes (a larger one raises)."""
     announced = _transport.announced_size(raw.headers)
     if announced is not None and announced > _transport.MAX_BODY:
         raise _transport.too_large(request, announced)
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     for chunk in raw.iter_content(65536):
         size += len(chunk)
         if size > _transport.MAX_BODY:

@@ -5,6 +5,8 @@ Built for a triggerer holding thousands of waits in one event loop:
   a worker thread otherwise) and shared by every trigger of the process for a few minutes;
 - one ``aiohttp.ClientSession`` per event loop (and TLS setting) serves every trigger;
 - calls of one credential to one API share a :class:`~.budget.RequestBudget`.
+
+What one event loop shares (sessions, budgets, reads under way) is its :class:`~.loop_state.LoopState`.
 """
 
 from __future__ import annotations
@@ -12,38 +14,35 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-import weakref
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from airflow_provider_dataarts.api import errors
 from airflow_provider_dataarts.api.calls import Steps
 from airflow_provider_dataarts.api.iam import TOKENS, parse_token, token_call, token_key
 from airflow_provider_dataarts.api.operations import DataArtsOperations
-from airflow_provider_dataarts.api.request import Call, RequestBuilder
+from airflow_provider_dataarts.api.request import Call, PreparedRequest, RequestBuilder
 from airflow_provider_dataarts.api.responses import ApiResponse
 from airflow_provider_dataarts.api.retry import RetryPolicy
 from airflow_provider_dataarts.api.settings import ConnectionSettings
 from airflow_provider_dataarts.hooks import _transport
-from airflow_provider_dataarts.hooks.budget import budget_for
+from airflow_provider_dataarts.hooks.loop_state import ReadKey, SettingsKey, loop_state
+
+if TYPE_CHECKING:
+    import aiohttp
+
+T = TypeVar("T")
 
 #: how long a connection read in the triggerer is reused by other triggers (seconds)
 SETTINGS_TTL = 300.0
 
-_Key = tuple[str, str | None, str | None, str | None]
-_SETTINGS: dict[_Key, tuple[float, ConnectionSettings]] = {}
-_SETTINGS_IN_FLIGHT: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[_Key, asyncio.Future]] = (
-    weakref.WeakKeyDictionary()
-)
-_SESSIONS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] = weakref.WeakKeyDictionary()
+#: the connection settings read by this process (per process, not per loop): expiry time and settings
+_SETTINGS: dict[SettingsKey, tuple[float, ConnectionSettings]] = {}
 #: seconds an answer to a read is shared with identical reads (many waits poll the same list page)
 COALESCE_SECONDS = 1.0
-_RECENT: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, tuple[float, asyncio.Future]]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
-def _read_key(settings: ConnectionSettings, call: Call) -> tuple:
+def _read_key(settings: ConnectionSettings, call: Call) -> ReadKey:
     """Reads are the same request when credential, endpoint, arguments and workspace match."""
     return (
         settings.credentials.cache_key,
@@ -56,7 +55,7 @@ def _read_key(settings: ConnectionSettings, call: Call) -> tuple:
     )
 
 
-async def _connection(conn_id: str) -> tuple[Any, dict[str, Any]]:
+async def _connection(conn_id: str) -> tuple[_transport.AirflowConnection, dict[str, Any]]:
     """The connection and its extra, read the way the Airflow line allows on an event loop: the compat
     helpers use ``aget_connection`` where it does not block the loop (3.3.2+), else a worker thread."""
     from airflow.providers.common.compat.connection import get_async_connection, get_async_extra_dejson
@@ -76,43 +75,22 @@ async def _mask(secret: str) -> None:
         await amask_secret(secret)
 
 
-def session_for(verify: bool | str) -> Any:
+def session_for(verify: bool | str) -> aiohttp.ClientSession:
     """The running loop's shared ``aiohttp.ClientSession`` for a TLS setting (proxies from the env)."""
-    import aiohttp
-
-    sessions = _SESSIONS.setdefault(asyncio.get_running_loop(), {})
-    key = repr(verify)
-    session = sessions.get(key)
-    if session is None or session.closed:
-        connector = aiohttp.TCPConnector(ssl=_transport.ssl_context(verify), limit=200, ttl_dns_cache=300)
-        session = sessions[key] = aiohttp.ClientSession(connector=connector)  # proxies: see _transport.proxy_for
-    return session
+    return loop_state().session(verify)
 
 
 async def close_sessions() -> None:
     """Close the running loop's shared sessions (tests and benchmarks; a triggerer keeps them)."""
-    for session in _SESSIONS.pop(asyncio.get_running_loop(), {}).values():
-        await session.close()
-
-
-_LEASES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, int] = weakref.WeakKeyDictionary()
+    await loop_state().close_sessions()
 
 
 @contextlib.asynccontextmanager
 async def session_lease() -> AsyncIterator[None]:
-    """Hold the loop's shared sessions while a trigger runs; the last one out closes them.
-
-    A triggerer's loop lives long and its triggers overlap, so sessions stay open while any wait is
-    running; short-lived loops (``dag.test()`` runs each trigger in its own) do not leak them.
-    """
-    loop = asyncio.get_running_loop()
-    _LEASES[loop] = _LEASES.get(loop, 0) + 1
-    try:
+    """Hold the loop's shared sessions while a trigger runs; the last one out closes them
+    (:meth:`~.loop_state.LoopState.lease`)."""
+    async with loop_state().lease():
         yield
-    finally:
-        _LEASES[loop] -= 1
-        if not _LEASES[loop]:
-            await close_sessions()
 
 
 class DataArtsAsyncHook(DataArtsOperations):
@@ -135,7 +113,7 @@ class DataArtsAsyncHook(DataArtsOperations):
         workspace: str | None = None,
     ) -> None:
         self.dataarts_conn_id = dataarts_conn_id
-        self._key: _Key = (dataarts_conn_id, region, project_id, workspace)
+        self._key: SettingsKey = (dataarts_conn_id, region, project_id, workspace)
         self._settings: ConnectionSettings | None = None
         self._builder: RequestBuilder | None = None
 
@@ -150,13 +128,13 @@ class DataArtsAsyncHook(DataArtsOperations):
         if cached and cached[0] > time.monotonic():
             self._settings = cached[1]
             return self._settings
-        in_flight = _SETTINGS_IN_FLIGHT.setdefault(asyncio.get_running_loop(), {})
+        in_flight = loop_state().settings_in_flight
         future = in_flight.get(self._key)
         if future is None:
             future = in_flight[self._key] = asyncio.ensure_future(self._read_settings())
             future.add_done_callback(lambda _: in_flight.pop(self._key, None))
-        self._settings = await asyncio.shield(future)
-        return self._settings
+        settings = self._settings = await asyncio.shield(future)
+        return settings
 
     async def _read_settings(self) -> ConnectionSettings:
         conn_id, region, project_id, workspace = self._key
@@ -167,7 +145,7 @@ class DataArtsAsyncHook(DataArtsOperations):
         _SETTINGS[self._key] = (time.monotonic() + SETTINGS_TTL, settings)
         return settings
 
-    async def run(self, steps: Steps[Any]) -> Any:
+    async def run(self, steps: Steps[T]) -> T:
         """Send every call of ``steps``; return their result."""
         try:
             call = next(steps)
@@ -179,7 +157,8 @@ class DataArtsAsyncHook(DataArtsOperations):
                 else:
                     call = steps.send(response)
         except StopIteration as done:
-            return done.value
+            result: T = done.value
+            return result
 
     async def call(self, call: Call) -> ApiResponse:
         """Send one call; identical reads in flight (or answered in the last second) share one request."""
@@ -201,7 +180,7 @@ class DataArtsAsyncHook(DataArtsOperations):
         if not call.endpoint.is_read:
             return await self._call_with_retries(settings, call)
         loop = asyncio.get_running_loop()
-        shared = _RECENT.setdefault(loop, {})
+        shared = loop_state().recent
         key = _read_key(settings, call)
         now = loop.time()
         entry = shared.get(key)
@@ -260,7 +239,7 @@ class DataArtsAsyncHook(DataArtsOperations):
 
         if self._builder is None or self._builder.settings is not settings:
             self._builder = RequestBuilder(settings)
-        budget = budget_for(
+        budget = loop_state().budget(
             settings.credentials.cache_key, settings.endpoint(call.endpoint.service), settings.rate_limit
         )
         await budget.acquire()  # before the token: a wait for a turn must not age the token it sends
@@ -299,12 +278,13 @@ class DataArtsAsyncHook(DataArtsOperations):
         return checked
 
 
-async def _read_limited(raw: Any, request: Any) -> bytes:
+async def _read_limited(raw: aiohttp.ClientResponse, request: PreparedRequest) -> bytes:
     """The body, at most :data:`~._transport.MAX_BODY` bytes (a larger one raises)."""
     announced = _transport.announced_size(raw.headers)
     if announced is not None and announced > _transport.MAX_BODY:
         raise _transport.too_large(request, announced)
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     async for chunk in raw.content.iter_chunked(65536):
         size += len(chunk)
         if size > _transport.MAX_BODY:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowException
 
 from airflow_provider_dataarts import validation
-from airflow_provider_dataarts.api import scans
 from airflow_provider_dataarts.api.phases import FACTORY_STATUS_NOTES, RESTARTABLE_FACTORY_STATUSES, Phase
 from airflow_provider_dataarts.links import DataArtsInstanceLink
 from airflow_provider_dataarts.operators import _factory_args as args
-from airflow_provider_dataarts.waiting import ActThenWaitOperator, Plan
+from airflow_provider_dataarts.operators.base import ActThenWaitOperator
+from airflow_provider_dataarts.operators.records import Plan
+from airflow_provider_dataarts.runs import factory_instances, job_instance
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
+    from airflow_provider_dataarts.runs.factory_instances import FactoryInstancesWatch, FactoryTarget
+    from airflow_provider_dataarts.runs.job_instance import JobInstanceWatch
 
 #: phases in which a run cannot be restarted: it is waited for instead
 _NOT_FINISHED = (Phase.IN_PROGRESS, Phase.STALLED)
@@ -49,14 +54,13 @@ class DataArtsRestartInstanceOperator(ActThenWaitOperator):
     :param node_name: the node to rerun from, required with ``specified_node``. (templated)
     :param job_param_version: ``original_version`` or ``latest_version`` of the job parameters. (templated)
     :param ignore_obs_monitor: skip the OBS listener nodes on rerun.
-    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.waiting.ActThenWaitOperator`
+    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.operators.base.ActThenWaitOperator`
         (``dataarts_conn_id``, ``workspace``, ``wait_for_completion``, ``deferrable``, ``poll_interval``,
         ``timeout``, ``start_timeout``, ``cancel_on_kill``...).
     """
 
-    kind_name = "dlf_job_instance"
-    trigger_name = "DataArtsJobInstanceTrigger"
-    template_fields: Sequence[str] = (
+    kind = job_instance.KIND
+    template_fields: tuple[str, ...] = (
         *ActThenWaitOperator.template_fields,
         "job_name",
         "instance_id",
@@ -97,15 +101,21 @@ class DataArtsRestartInstanceOperator(ActThenWaitOperator):
     def identity(self) -> dict[str, Any]:
         return {"job_name": self.job_name, "instance_id": str(self.instance_id)}
 
-    def prepare(self, hook: Any) -> Plan:
+    def prepare(self, hook: DataArtsHook) -> Plan:
         instance = hook.get_job_instance(self.job_name, self.instance_id, workspace=self.workspace)
-        watch = {**self.identity(), "workspace": self.workspace, "baseline": instance.fingerprint()}
+        watch: JobInstanceWatch = {
+            "job_name": self.job_name,
+            "instance_id": str(self.instance_id),
+            "workspace": self.workspace,
+            "baseline": instance.fingerprint(),
+        }
         if instance.phase in _NOT_FINISHED:
-            return Plan({**watch, "baseline": None}, True, f"Its status is {instance.status}.")
+            attached: JobInstanceWatch = {**watch, "baseline": None}
+            return Plan(attached, True, f"Its status is {instance.status}.")
         check_restartable(self.kind.describe(watch), instance.status)
         return Plan(watch)
 
-    def act(self, hook: Any, watch: dict[str, Any]) -> dict[str, Any]:
+    def act(self, hook: DataArtsHook, watch: JobInstanceWatch) -> JobInstanceWatch:
         hook.restart_job_instance(self.job_name, self.instance_id, workspace=self.workspace, body=self.request_body)
         return watch
 
@@ -134,12 +144,11 @@ class DataArtsRetryInstancesOperator(ActThenWaitOperator):
     :param concurrent: mode 2: instances rerun at the same time, 1..128 (API default 1). (templated)
     :param node_name: the node to rerun from, required with ``specifiedNode``. (templated)
     :param ignore_obs_monitor: skip the OBS listener nodes (API default true).
-    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.waiting.ActThenWaitOperator`.
+    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.operators.base.ActThenWaitOperator`.
     """
 
-    kind_name = "factory_instances"
-    trigger_name = "DataArtsFactoryInstancesTrigger"
-    template_fields: Sequence[str] = (
+    kind = factory_instances.KIND
+    template_fields: tuple[str, ...] = (
         *ActThenWaitOperator.template_fields,
         "job_name",
         "retry_location",
@@ -183,7 +192,13 @@ class DataArtsRetryInstancesOperator(ActThenWaitOperator):
         self.validate_arguments(rendered=False)
 
     def _body_arguments(self) -> dict[str, Any]:
-        names = ("retry_location", "retry_task_version", "node_name", "ignore_obs_monitor", "task_retrys")
+        names: tuple[str, ...] = (
+            "retry_location",
+            "retry_task_version",
+            "node_name",
+            "ignore_obs_monitor",
+            "task_retrys",
+        )
         names += ("begin_time", "end_time", "jobs", "concurrent")
         return {name: getattr(self, name) for name in names}
 
@@ -207,9 +222,12 @@ class DataArtsRetryInstancesOperator(ActThenWaitOperator):
         others = [(job["job_name"], job["workspace_id"], *window) for job in body.get("jobs", ())]
         return [(self.job_name, self.workspace, *window), *others]
 
-    def prepare(self, hook: Any) -> Plan:
+    def prepare(self, hook: DataArtsHook) -> Plan:
+        from airflow_provider_dataarts.api import scans
+
         wanted = {item["plan_time"] for item in self.request_body.get("task_retrys", ())}
-        targets, running, refused = [], [], []
+        targets: list[FactoryTarget] = []
+        running, refused = [], []
         for job_name, workspace, first, last in self._windows():
             found = hook.list_all_factory_instances(
                 job_name, min_plan_time=first, max_plan_time=last, workspace=workspace
@@ -235,16 +253,22 @@ class DataArtsRetryInstancesOperator(ActThenWaitOperator):
             raise validation.InvalidParameterError(
                 "task_retrys" if wanted else "begin_time", f"no instance of job {self.job_name!r} found for {what}"
             )
-        watch = {"job_name": self.job_name, "workspace": self.workspace, "targets": targets, "window": None}
+        watch: FactoryInstancesWatch = {
+            "job_name": self.job_name,
+            "workspace": self.workspace,
+            "targets": targets,
+            "window": None,
+        }
         if running:
-            unbased = [{**target, "baseline": None} for target in targets]
+            unbased: list[FactoryTarget] = [{**target, "baseline": None} for target in targets]
             note = f"{len(running)} of {len(targets)} instance(s) are still running."
-            return Plan({**watch, "targets": unbased}, True, note)
+            attached: FactoryInstancesWatch = {**watch, "targets": unbased}
+            return Plan(attached, True, note)
         for what, status in refused:
             check_restartable(what, status)
         return Plan(watch)
 
-    def act(self, hook: Any, watch: dict[str, Any]) -> dict[str, Any]:
+    def act(self, hook: DataArtsHook, watch: FactoryInstancesWatch) -> FactoryInstancesWatch:
         hook.retry_factory_instances(self.job_name, self.request_body, workspace=self.workspace)
         return watch
 

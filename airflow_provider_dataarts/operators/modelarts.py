@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_dataarts import validation
 from airflow_provider_dataarts.api.phases import Phase
 from airflow_provider_dataarts.links import ModelArtsVisualizationJobLink
-from airflow_provider_dataarts.waiting import ActThenWaitOperator, Plan
+from airflow_provider_dataarts.operators.base import ActThenWaitOperator
+from airflow_provider_dataarts.operators.records import Plan
+from airflow_provider_dataarts.runs import visualization
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
+    from airflow_provider_dataarts.runs.visualization import VisualizationJobWatch
 
 
 class ModelArtsRestartVisualizationOperator(ActThenWaitOperator):
@@ -18,13 +23,12 @@ class ModelArtsRestartVisualizationOperator(ActThenWaitOperator):
     is waited for instead. The task returns the job's ``service_url``.
 
     :param job_id: the visualization job id. (templated)
-    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.waiting.ActThenWaitOperator`
+    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.operators.base.ActThenWaitOperator`
         (``workspace`` does not apply to ModelArts).
     """
 
-    kind_name = "modelarts_visualization_job"
-    trigger_name = "ModelArtsVisualizationJobTrigger"
-    template_fields: Sequence[str] = (*ActThenWaitOperator.template_fields, "job_id")
+    kind = visualization.KIND
+    template_fields: tuple[str, ...] = (*ActThenWaitOperator.template_fields, "job_id")
     operator_extra_links = (ModelArtsVisualizationJobLink(),)
 
     def __init__(self, *, job_id: str | int, **kwargs: Any) -> None:
@@ -39,14 +43,15 @@ class ModelArtsRestartVisualizationOperator(ActThenWaitOperator):
     def identity(self) -> dict[str, Any]:
         return {"job_id": str(self.job_id)}
 
-    def prepare(self, hook: Any) -> Plan:
+    def prepare(self, hook: DataArtsHook) -> Plan:
         job = hook.get_visualization_job(str(self.job_id))
-        watch = {"job_id": str(self.job_id), "baseline": job.fingerprint()}
+        watch: VisualizationJobWatch = {"job_id": str(self.job_id), "baseline": job.fingerprint()}
         if job.phase in (Phase.IN_PROGRESS, Phase.SUCCEEDED):
-            return Plan({**watch, "baseline": None}, True, f"Its status is {job.status} {job.status_name}.")
+            attached: VisualizationJobWatch = {**watch, "baseline": None}
+            return Plan(attached, True, f"Its status is {job.status} {job.status_name}.")
         return Plan(watch)
 
-    def act(self, hook: Any, watch: dict[str, Any]) -> dict[str, Any]:
+    def act(self, hook: DataArtsHook, watch: VisualizationJobWatch) -> VisualizationJobWatch:
         hook.restart_visualization_job(str(self.job_id))
         return watch
 

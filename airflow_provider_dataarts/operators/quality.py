@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_dataarts import validation
 from airflow_provider_dataarts.links import DataArtsQualityInstanceLink
-from airflow_provider_dataarts.waiting import ActThenWaitOperator, Plan
+from airflow_provider_dataarts.operators.base import ActThenWaitOperator
+from airflow_provider_dataarts.operators.records import Plan
+from airflow_provider_dataarts.runs import quality
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
+    from airflow_provider_dataarts.runs.quality import QualityInstanceWatch
 
 #: ``rule_type`` as the API numbers it, with readable aliases
 RULE_TYPES = {1: 1, 2: 2, "1": 1, "2": 2, "quality": 1, "comparison": 2}
@@ -26,12 +31,11 @@ class DataArtsRerunQualityOperator(ActThenWaitOperator):
     :param rule_type: ``1`` or ``"quality"`` for a quality job, ``2`` or ``"comparison"`` for a
         comparison job (default 1). (templated)
     :param fail_on_alarm: fail the task when the run ends ``ALARMING`` (default True).
-    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.waiting.ActThenWaitOperator`.
+    :param kwargs: the common arguments of :class:`~airflow_provider_dataarts.operators.base.ActThenWaitOperator`.
     """
 
-    kind_name = "quality_instance"
-    trigger_name = "DataArtsQualityInstanceTrigger"
-    template_fields: Sequence[str] = (*ActThenWaitOperator.template_fields, "rule_id", "rule_type")
+    kind = quality.KIND
+    template_fields: tuple[str, ...] = (*ActThenWaitOperator.template_fields, "rule_id", "rule_type")
     operator_extra_links = (DataArtsQualityInstanceLink(),)
 
     def __init__(self, *, rule_id: str | int, rule_type: int | str = 1, fail_on_alarm: bool = True, **kwargs: Any):
@@ -53,24 +57,29 @@ class DataArtsRerunQualityOperator(ActThenWaitOperator):
     def identity(self) -> dict[str, Any]:
         return {"rule_id": str(self.rule_id)}
 
-    def prepare(self, hook: Any) -> Plan:
+    def prepare(self, hook: DataArtsHook) -> Plan:
         """Attach to a run in progress; otherwise note the job's instances already listed in the window a
         new run will show up in, so the new one is told apart even when the rerun's answer is lost."""
         from airflow_provider_dataarts.api import scans
-        from airflow_provider_dataarts.runs.quality import TASK_TYPES
 
-        task_type = TASK_TYPES[self.api_rule_type]
+        task_type = quality.TASK_TYPES[self.api_rule_type]
         rule_id = str(self.rule_id)
-        watch = {"instance_id": None, "rule_id": rule_id, "rule_type": self.api_rule_type, "workspace": self.workspace}
+        watch: QualityInstanceWatch = {
+            "instance_id": None,
+            "rule_id": rule_id,
+            "rule_type": self.api_rule_type,
+            "workspace": self.workspace,
+        }
         snapshot = hook.quality_snapshot(rule_id, task_type=task_type, workspace=self.workspace)
         if snapshot.running:
             newest = max(snapshot.running, key=lambda instance: (instance.start_time or 0, instance.id))
             since = newest.start_time - scans.MARGIN_MS if newest.start_time is not None else None
-            attached = {**watch, "instance_id": newest.id, "since": since, "known": []}
+            attached: QualityInstanceWatch = {**watch, "instance_id": newest.id, "since": since, "known": []}
             return Plan(attached, True, f"Instance {newest.id} is {newest.run_status}.")
-        return Plan({**watch, "since": snapshot.since, "known": snapshot.known})
+        before: QualityInstanceWatch = {**watch, "since": snapshot.since, "known": snapshot.known}
+        return Plan(before)
 
-    def act(self, hook: Any, watch: dict[str, Any]) -> dict[str, Any]:
+    def act(self, hook: DataArtsHook, watch: QualityInstanceWatch) -> QualityInstanceWatch:
         instance_id = hook.rerun_quality_job(self.api_rule_type, str(self.rule_id), workspace=self.workspace)
         if not instance_id:
             self.log.warning(

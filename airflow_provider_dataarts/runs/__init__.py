@@ -1,16 +1,6 @@
-"""Kinds of remote runs (how each is observed and stopped) and the rules every wait shares."""
+"""Kinds of remote runs (how each is observed and stopped) and the rules every wait shares.
 
-from __future__ import annotations
-
-from airflow_provider_dataarts.runs.base import Kind
-
-
-def kind_named(name: str) -> Kind:
-    """The kind a trigger or an event names (imported on demand: kinds pull in the API layer)."""
-    from airflow_provider_dataarts.runs import factory_instances, job_instance, quality, visualization
-
-    kinds = {module.KIND.name: module.KIND for module in (job_instance, factory_instances, quality, visualization)}
-    try:
-        return kinds[name]
-    except KeyError:
-        raise ValueError(f"unknown kind of run {name!r}; known: {sorted(kinds)}") from None
+Each kind is one module with one declaration, its ``KIND`` (see :class:`~.base.Kind`); operators,
+sensors and triggers name that object. The modules import no API calls up front, so operators can name
+them at DAG-parse time.
+"""

@@ -4,9 +4,16 @@ A *watch* is a JSON-able dict naming the remote run (job, instance, ...) and, af
 *baseline*: what the status API showed before the action. Right after a restart the API still shows
 the previous outcome, so a run counts as started only once it differs from its baseline.
 
-A *kind* (one module per kind of remote run) knows how to observe a watch and, where the API
-allows, how to stop the run. The operator's worker loop, the sensors and the triggers all call
-:func:`judge` on each observation, so the rules below exist once.
+A *kind* (one module per kind of remote run) declares, once, in its ``KIND``: its name (the ``kind`` of
+its events), its watch type (a ``TypedDict``: the JSON form triggers, events and task state carry), how
+to describe and observe a watch and, where the API allows, how to stop the run. Its trigger class names
+the ``KIND`` (:mod:`airflow_provider_dataarts.triggers.status`), and operators and sensors name it too.
+The operator's worker loop, the sensors and the triggers all call :func:`judge` on each observation, so
+the rules below exist once.
+
+Operators import the kind modules at DAG-parse time: this module and the kind modules import only
+:mod:`~airflow_provider_dataarts.api.errors` and :mod:`~airflow_provider_dataarts.api.phases` up front;
+the calls (the request layer) are imported when a watch is observed.
 """
 
 from __future__ import annotations
@@ -14,11 +21,16 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from airflow_provider_dataarts.api import errors
-from airflow_provider_dataarts.api.calls import Steps
 from airflow_provider_dataarts.api.phases import Phase
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.api.calls import Steps
+
+#: a kind's watch type: a ``TypedDict``, since a watch travels as JSON (triggers, events, task state)
+W = TypeVar("W")
 
 #: event statuses a wait ends with
 SUCCESS, FAILED, ALARMING, TIMEOUT, NOT_STARTED, ERROR = (
@@ -36,6 +48,8 @@ MAX_ERRORS_IN_A_ROW = 8
 MAX_MESSAGE = 4000
 #: the most items (instances, nodes, rules) an event's or XCom's summary lists; the count says the rest
 MAX_LISTED = 100
+#: actions with unknown outcome a task sends at most before it gives up (each after a quiet start window)
+MAX_UNCONFIRMED_ACTIONS = 3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,20 +83,25 @@ class Observation:
         }
 
 
-@dataclasses.dataclass(frozen=True)
-class Kind:
-    """A kind of remote run: how to observe it and how (if at all) to stop it.
+@dataclasses.dataclass(frozen=True, eq=False)
+class Kind(Generic[W]):
+    """A kind of remote run, declared once in its module's ``KIND``: its name, its watch type ``W``, how
+    to describe and observe a watch, and how (if at all) to stop the run.
 
+    ``name`` is the ``kind`` every event of this kind carries (a wire format: never renamed).
     ``every_run_shows`` says whether a run that starts and ends between two polls still leaves a
     visible change (new times or a new instance). Only then does "no new run within the start
-    window" prove that an action with unknown outcome did not happen.
+    window" prove that an action with unknown outcome did not happen. ``watch`` is the ``TypedDict`` of
+    the watch (for readers and tools; the functions' signatures carry it for the type checker).
+    Kinds compare by identity: a trigger class is found by its ``KIND``, never by a name.
     """
 
     name: str
-    describe: Callable[[Mapping[str, Any]], str]
-    observe: Callable[[Mapping[str, Any]], Steps[Observation]]
-    stop: Callable[[Mapping[str, Any]], Steps[None]] | None = None
+    describe: Callable[[W], str]
+    observe: Callable[[W], Steps[Observation]]
+    stop: Callable[[W], Steps[None]] | None = None
     every_run_shows: bool = True
+    watch: type[W] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,7 +142,7 @@ def is_transient(error: BaseException) -> bool:
 
 
 def make_event(
-    status: str, kind: Kind, watch: Mapping[str, Any], message: str, observation: Observation | None = None
+    status: str, kind: Kind[Any], watch: Mapping[str, Any], message: str, observation: Observation | None = None
 ) -> dict[str, Any]:
     """A JSON-able event, as a trigger yields it and ``execute_complete`` checks it."""
     return {
@@ -136,7 +155,7 @@ def make_event(
 
 
 def judge(
-    kind: Kind,
+    kind: Kind[Any],
     watch: Mapping[str, Any],
     outcome: Observation | BaseException,
     limits: Limits,
@@ -169,8 +188,8 @@ def judge(
         message = f"{what}: the {limits.deadline_name} was reached while waiting{seen}{stalled}"
         return Verdict(make_event(TIMEOUT, kind, watch, message, observation))
     started = observation is not None and observation.started
-    start_due = not started and limits.start_deadline is not None
-    if start_due and now >= limits.start_deadline and not isinstance(outcome, BaseException):
+    start_deadline = None if started else limits.start_deadline  # None: no start to wait for
+    if start_deadline is not None and now >= start_deadline and not isinstance(outcome, BaseException):
         # judged on a fresh look only: a failed poll says nothing about whether the run started
         seen = f" (it still shows {observation.status}, as before the restart)" if observation else ""
         if not kind.every_run_shows:
@@ -185,9 +204,20 @@ def judge(
             )
         )
     wake = limits.deadline
-    if start_due and limits.start_deadline > now:
-        wake = min(wake, limits.start_deadline)
+    if start_deadline is not None and start_deadline > now:
+        wake = min(wake, start_deadline)
     return Verdict(None, sleep=max(0.0, min(limits.poll_interval, wake - now)))
+
+
+def should_act_again(event_status: str, unconfirmed: int, every_run_shows: bool) -> bool:
+    """After a wait ended with ``event_status``: send the action again?
+
+    Only when the action before the wait got no certain answer (``unconfirmed``: such actions in a row),
+    the wait proved that it did not happen (no new run within the start window, on a kind where every
+    run leaves a trace), and fewer than :data:`MAX_UNCONFIRMED_ACTIONS` such actions were sent.
+    """
+    proven_absent = event_status == NOT_STARTED and every_run_shows
+    return proven_absent and 0 < unconfirmed < MAX_UNCONFIRMED_ACTIONS
 
 
 def forget_baseline(watch: Mapping[str, Any]) -> dict[str, Any]:
@@ -214,7 +244,7 @@ class PollTracker:
         self.last: Observation | None = None
         self.seen: list[str] = []
 
-    def verdict(self, kind: Kind, outcome: Observation | BaseException, limits: Limits) -> Verdict:
+    def verdict(self, kind: Kind[Any], outcome: Observation | BaseException, limits: Limits) -> Verdict:
         if isinstance(outcome, BaseException):
             if not isinstance(outcome, errors.DataArtsThrottledError):
                 self.errors_in_a_row += 1

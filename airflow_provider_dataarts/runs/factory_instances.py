@@ -1,12 +1,7 @@
 """DataArts Factory v2 instances of one or more jobs, observed through the v2 instance list.
 
-Watch: ``{"job_name", "workspace", "targets", "window"}``. A plan time's run is its newest row in the
-list (a rerun may update the row or add one; see :func:`~airflow_provider_dataarts.api.scans.newest_runs`).
-- ``targets``: ``[{"job_name", "workspace", "plan_time", "baseline"}]``, the instances a rerun named
-  (mode 1) or found in its window (mode 2); ``baseline`` is ``[status, submit_time, start_time,
-  end_time]`` before the rerun, or None.
-- ``window``: ``[min_plan_time, max_plan_time]`` (ms) when the instances are not known in advance
-  (the sensor): every instance of ``job_name`` planned in it.
+Watch: :class:`FactoryInstancesWatch`. A plan time's run is its newest row in the list (a rerun may
+update the row or add one; see :func:`~airflow_provider_dataarts.api.scans.newest_runs`).
 The wait ends when every instance has started again and finished. There is no v2 stop API; the
 instances are stopped one by one with the v1 stop call (same DataArts Factory instance ids).
 """
@@ -14,15 +9,35 @@ instances are stopped one by one with the v1 stop call (same DataArts Factory in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from airflow_provider_dataarts.api import calls, scans
-from airflow_provider_dataarts.api.calls import Steps
-from airflow_provider_dataarts.api.models import FactoryInstance
 from airflow_provider_dataarts.api.phases import Phase
 from airflow_provider_dataarts.runs.base import MAX_LISTED, Kind, Observation
 from airflow_provider_dataarts.runs.job_instance import failure_text
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.api.calls import Steps
+    from airflow_provider_dataarts.api.models import FactoryInstance
+
+
+class FactoryTarget(TypedDict):
+    """One instance a rerun named (mode 1) or found in its window (mode 2); ``baseline`` is
+    ``[status, submit_time, start_time, end_time]`` before the rerun, or None."""
+
+    job_name: str
+    workspace: str | None
+    plan_time: int
+    baseline: list[Any] | None
+
+
+class FactoryInstancesWatch(TypedDict):
+    """Either ``targets`` (an operator's rerun), or ``window``: ``[min_plan_time, max_plan_time]`` (ms)
+    when the instances are not known in advance (the sensor): every instance of ``job_name`` planned in it."""
+
+    job_name: str
+    workspace: str | None
+    targets: list[FactoryTarget] | None
+    window: list[int] | None
 
 
 def iso(ms: int | None) -> str:
@@ -31,17 +46,19 @@ def iso(ms: int | None) -> str:
     return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _groups(watch: Mapping[str, Any]) -> dict[tuple[str, str | None], list[Mapping[str, Any]]]:
-    groups: dict[tuple[str, str | None], list[Mapping[str, Any]]] = {}
+def _groups(watch: FactoryInstancesWatch) -> dict[tuple[str, str | None], list[FactoryTarget]]:
+    groups: dict[tuple[str, str | None], list[FactoryTarget]] = {}
     for target in watch.get("targets") or ():
         groups.setdefault((target["job_name"], target.get("workspace") or watch.get("workspace")), []).append(target)
     return groups
 
 
-def collect(watch: Mapping[str, Any]) -> Steps[list[tuple[Mapping[str, Any] | None, FactoryInstance | None]]]:
+def collect(watch: FactoryInstancesWatch) -> Steps[list[tuple[FactoryTarget | None, FactoryInstance | None]]]:
     """``(target, instance)`` pairs: each named target with the newest run of its plan time (None if
     unlisted); in window mode, the newest run of every plan time in the window."""
-    pairs: list[tuple[Mapping[str, Any] | None, FactoryInstance | None]] = []
+    from airflow_provider_dataarts.api import scans
+
+    pairs: list[tuple[FactoryTarget | None, FactoryInstance | None]] = []
     window = watch.get("window")
     if window:
         found = yield from scans.list_all_factory_instances(
@@ -58,14 +75,14 @@ def collect(watch: Mapping[str, Any]) -> Steps[list[tuple[Mapping[str, Any] | No
     return pairs
 
 
-def _workspace_of(watch: Mapping[str, Any], instance: FactoryInstance) -> str | None:
+def _workspace_of(watch: FactoryInstancesWatch, instance: FactoryInstance) -> str | None:
     for target in watch.get("targets") or ():
         if target["job_name"] == instance.job_name and target["plan_time"] == instance.plan_time:
             return target.get("workspace") or watch.get("workspace")
     return watch.get("workspace")
 
 
-def _started(target: Mapping[str, Any] | None, instance: FactoryInstance | None) -> bool:
+def _started(target: FactoryTarget | None, instance: FactoryInstance | None) -> bool:
     if instance is None:
         return False
     baseline = target.get("baseline") if target else None
@@ -85,16 +102,18 @@ def summarize(instance: FactoryInstance) -> dict[str, Any]:
     }
 
 
-def describe(watch: Mapping[str, Any]) -> str:
+def describe(watch: FactoryInstancesWatch) -> str:
     targets = watch.get("targets")
     if targets:
         jobs = sorted({target["job_name"] for target in targets})
         return f"DataArts Factory rerun of {len(targets)} instance(s) of {', '.join(map(repr, jobs))}"
-    window = watch.get("window") or [None, None]
-    return f"DataArts job {watch['job_name']!r} instances planned {iso(window[0])}..{iso(window[1])}"
+    first, last = watch.get("window") or (None, None)
+    return f"DataArts job {watch['job_name']!r} instances planned {iso(first)}..{iso(last)}"
 
 
-def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
+def observe(watch: FactoryInstancesWatch) -> Steps[Observation]:
+    from airflow_provider_dataarts.api import calls
+
     pairs = yield from collect(watch)
     instances = [instance for _, instance in pairs if instance is not None]
     started = bool(pairs) and all(_started(target, instance) for target, instance in pairs)
@@ -133,14 +152,16 @@ def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
     return Observation(started, phase, status, summary, failure)
 
 
-def stop(watch: Mapping[str, Any]) -> Steps[None]:
+def stop(watch: FactoryInstancesWatch) -> Steps[None]:
+    from airflow_provider_dataarts.api import calls
+
     pairs = yield from collect(watch)
     for target, instance in pairs:
         if instance is not None and instance.phase is Phase.IN_PROGRESS:
-            workspace = (target or {}).get("workspace") or watch.get("workspace")
+            workspace = (target.get("workspace") if target else None) or watch.get("workspace")
             yield from calls.stop_job_instance(
                 instance.job_name or watch["job_name"], instance.instance_id, workspace=workspace
             )
 
 
-KIND = Kind("factory_instances", describe, observe, stop)
+KIND: Kind[FactoryInstancesWatch] = Kind("factory_instances", describe, observe, stop, watch=FactoryInstancesWatch)

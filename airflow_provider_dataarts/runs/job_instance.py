@@ -1,19 +1,28 @@
 """A DataArts Factory v1 job instance: observed through its detail, stopped with the v1 stop API.
 
-Watch: ``{"job_name", "instance_id", "workspace", "baseline"}``; ``baseline`` is the instance's
-``[status, startTime, endTime]`` before a restart, or None to take the current run as it is.
+Watch: :class:`JobInstanceWatch`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from airflow_provider_dataarts.api import calls
-from airflow_provider_dataarts.api.calls import Steps
-from airflow_provider_dataarts.api.models import JobInstance, JobNode
 from airflow_provider_dataarts.api.phases import FACTORY_STATUS_NOTES
 from airflow_provider_dataarts.runs.base import MAX_LISTED, Kind, Observation
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.api.calls import Steps
+    from airflow_provider_dataarts.api.models import JobInstance, JobNode
+
+
+class JobInstanceWatch(TypedDict):
+    """One v1 job instance. ``baseline`` is the instance's ``[status, startTime, endTime]`` before a
+    restart, or None to take the current run as it is."""
+
+    job_name: str
+    instance_id: str
+    workspace: str | None
+    baseline: list[Any] | None
 
 
 def node_summary(node: JobNode) -> dict[str, Any]:
@@ -54,11 +63,13 @@ def summarize(instance: JobInstance) -> dict[str, Any]:
     }
 
 
-def describe(watch: Mapping[str, Any]) -> str:
+def describe(watch: JobInstanceWatch) -> str:
     return f"DataArts job {watch['job_name']!r} instance {watch['instance_id']}"
 
 
-def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
+def observe(watch: JobInstanceWatch) -> Steps[Observation]:
+    from airflow_provider_dataarts.api import calls
+
     instance = yield from calls.get_job_instance(
         watch["job_name"], watch["instance_id"], workspace=watch.get("workspace")
     )
@@ -73,8 +84,10 @@ def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
     )
 
 
-def stop(watch: Mapping[str, Any]) -> Steps[None]:
+def stop(watch: JobInstanceWatch) -> Steps[None]:
+    from airflow_provider_dataarts.api import calls
+
     yield from calls.stop_job_instance(watch["job_name"], watch["instance_id"], workspace=watch.get("workspace"))
 
 
-KIND = Kind("dlf_job_instance", describe, observe, stop)
+KIND: Kind[JobInstanceWatch] = Kind("dlf_job_instance", describe, observe, stop, watch=JobInstanceWatch)

@@ -1,6 +1,6 @@
 """A DataArts Quality (or comparison) job instance, found by id in the instance list.
 
-Watch: ``{"instance_id", "rule_id", "rule_type", "workspace", "since", "known"}``. A rerun creates
+Watch: :class:`QualityInstanceWatch`. A rerun creates
 a new instance, which counts as started once it is listed. ``since`` is the earliest start time the
 new run can have (the moment before the rerun, less the clock margin), so it is looked for in one
 window; ``known`` are the job's instances already listed in that window before the rerun. When the
@@ -16,14 +16,28 @@ DataArts Quality has no stop API in the SDK.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
 
-from airflow_provider_dataarts.api import scans
-from airflow_provider_dataarts.api.calls import Steps
-from airflow_provider_dataarts.api.models import QualityInstance, QualityRuleResult
 from airflow_provider_dataarts.api.phases import Phase
 from airflow_provider_dataarts.runs.base import MAX_LISTED, Kind, Observation
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.api.calls import Steps
+    from airflow_provider_dataarts.api.models import QualityInstance, QualityRuleResult
+
+
+class QualityInstanceWatch(TypedDict):
+    """One quality instance; ``instance_id`` None: the first new one of job ``rule_id`` in the window.
+
+    ``since``: epoch ms, the earliest start time the run can have; ``known``: the job's instance ids listed
+    in the window before the rerun; ``rule_type``: 1 quality job, 2 comparison job."""
+
+    instance_id: str | None
+    rule_id: str | None
+    workspace: str | None
+    rule_type: NotRequired[int | None]
+    since: NotRequired[int | None]
+    known: NotRequired[list[str]]
 
 
 def rule_summary(result: QualityRuleResult) -> dict[str, Any]:
@@ -53,33 +67,41 @@ def summarize(instance: QualityInstance, results: list[QualityRuleResult]) -> di
 TASK_TYPES = {1: "QUALITY_TASK", 2: "CONSISTENCY_TASK"}
 
 
-def describe(watch: Mapping[str, Any]) -> str:
+def describe(watch: QualityInstanceWatch) -> str:
     job = f" of quality job {watch['rule_id']}" if watch.get("rule_id") else ""
     if watch.get("instance_id") is None:
         return f"DataArts Quality rerun{job} (new instance not known yet)"
     return f"DataArts Quality instance {watch['instance_id']}{job}"
 
 
-def task_type_of(watch: Mapping[str, Any]) -> str | None:
-    return TASK_TYPES.get(watch["rule_type"]) if watch.get("rule_type") else None
+def task_type_of(watch: QualityInstanceWatch) -> str | None:
+    rule_type = watch.get("rule_type")
+    return TASK_TYPES.get(rule_type) if rule_type else None
 
 
-def _new_run(watch: Mapping[str, Any]) -> Steps[QualityInstance | None]:
-    """The job's first instance in the rerun's window that was not listed before the rerun."""
+def _new_run(watch: QualityInstanceWatch) -> Steps[QualityInstance | None]:
+    """The job's first instance in the rerun's window that was not listed before the rerun (a watch
+    without an instance id is an operator's: it names its job and window)."""
+    from airflow_provider_dataarts.api import scans
+
+    rule_id, since = cast(str, watch["rule_id"]), cast(int, watch["since"])
     runs = yield from scans.quality_runs_of(
-        watch["rule_id"], since=watch["since"], task_type=task_type_of(watch), workspace=watch.get("workspace")
+        rule_id, since=since, task_type=task_type_of(watch), workspace=watch.get("workspace")
     )
     known = {str(instance_id) for instance_id in watch.get("known") or ()}
     new = [instance for instance in runs if instance.id not in known]
     return min(new, key=lambda instance: (instance.start_time or 0, instance.id)) if new else None
 
 
-def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
-    if watch.get("instance_id") is None:
+def observe(watch: QualityInstanceWatch) -> Steps[Observation]:
+    from airflow_provider_dataarts.api import scans
+
+    instance_id = watch.get("instance_id")
+    if instance_id is None:
         instance = yield from _new_run(watch)
     else:
         instance = yield from scans.find_quality_instance(
-            watch["instance_id"],
+            instance_id,
             since=watch.get("since"),
             task_type=task_type_of(watch),
             workspace=watch.get("workspace"),
@@ -97,4 +119,4 @@ def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
     return Observation(True, instance.phase, instance.run_status or "unknown", summarize(instance, results), failure)
 
 
-KIND = Kind("quality_instance", describe, observe, None)
+KIND: Kind[QualityInstanceWatch] = Kind("quality_instance", describe, observe, None, watch=QualityInstanceWatch)

@@ -31,7 +31,7 @@ def _refused_early(error: BaseException) -> bool:
     return isinstance(error, errors.DataArtsApiError) and not isinstance(error, errors.DataArtsAuthError)
 
 
-def stop_script(kind: Kind, watch: Mapping[str, Any], why: str, give_up_at: float) -> Script:
+def stop_script(kind: Kind[Any], watch: Mapping[str, Any], why: str, give_up_at: float) -> Script:
     """Look at the run; stop it once it shows, unless it reached its outcome (ended, or up for a
     visualization job: what the wait waits for is then decided, and a serving job is left serving);
     give up at ``give_up_at``."""

@@ -1,18 +1,25 @@
 """A ModelArts visualization job: up when it reaches 8 RUNNING; stopped with the stop API.
 
-Watch: ``{"job_id", "baseline"}``; ``baseline`` is ``[status, create_time]`` before a restart.
+Watch: :class:`VisualizationJobWatch`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from airflow_provider_dataarts.api import calls
-from airflow_provider_dataarts.api.calls import Steps
-from airflow_provider_dataarts.api.models import VisualizationJob
 from airflow_provider_dataarts.api.phases import Phase
 from airflow_provider_dataarts.runs.base import Kind, Observation
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.api.calls import Steps
+    from airflow_provider_dataarts.api.models import VisualizationJob
+
+
+class VisualizationJobWatch(TypedDict):
+    """One visualization job; ``baseline`` is its ``[status, create_time]`` before a restart, or None."""
+
+    job_id: str
+    baseline: list[Any] | None
 
 
 def summarize(job: VisualizationJob) -> dict[str, Any]:
@@ -26,11 +33,13 @@ def summarize(job: VisualizationJob) -> dict[str, Any]:
     }
 
 
-def describe(watch: Mapping[str, Any]) -> str:
+def describe(watch: VisualizationJobWatch) -> str:
     return f"ModelArts visualization job {watch['job_id']}"
 
 
-def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
+def observe(watch: VisualizationJobWatch) -> Steps[Observation]:
+    from airflow_provider_dataarts.api import calls
+
     job = yield from calls.get_visualization_job(watch["job_id"])
     baseline = watch.get("baseline")
     started = baseline is None or job.fingerprint() != list(baseline)
@@ -39,9 +48,13 @@ def observe(watch: Mapping[str, Any]) -> Steps[Observation]:
     return Observation(started, job.phase, status, summarize(job), failure)
 
 
-def stop(watch: Mapping[str, Any]) -> Steps[None]:
+def stop(watch: VisualizationJobWatch) -> Steps[None]:
+    from airflow_provider_dataarts.api import calls
+
     yield from calls.stop_visualization_job(watch["job_id"])
 
 
 # A restart that fails again between two polls (1 -> 4 -> 5) leaves the detail exactly as before.
-KIND = Kind("modelarts_visualization_job", describe, observe, stop, every_run_shows=False)
+KIND: Kind[VisualizationJobWatch] = Kind(
+    "modelarts_visualization_job", describe, observe, stop, every_run_shows=False, watch=VisualizationJobWatch
+)

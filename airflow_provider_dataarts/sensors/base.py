@@ -7,14 +7,14 @@ wait to the same trigger with a wall-clock deadline of ``timeout``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from airflow.providers.common.compat.sdk import AirflowSensorTimeout, BaseSensorOperator, PokeReturnValue
 
 from airflow_provider_dataarts import validation
 from airflow_provider_dataarts.outcomes import check_event, outcome, wait_deadline
-from airflow_provider_dataarts.task_mixin import DataArtsTaskMixin
-from airflow_provider_dataarts.waiting import default_deferrable
+from airflow_provider_dataarts.task_mixin import DataArtsTaskMixin, default_deferrable
 
 
 class DataArtsRunSensor(DataArtsTaskMixin, BaseSensorOperator):
@@ -30,8 +30,6 @@ class DataArtsRunSensor(DataArtsTaskMixin, BaseSensorOperator):
         interval), ``timeout`` (seconds, in every mode), ``mode`` (``poke`` / ``reschedule``), ``soft_fail``.
     """
 
-    kind_name: ClassVar[str]
-    trigger_name: ClassVar[str]
     template_fields: tuple[str, ...] = ("dataarts_conn_id", "workspace", "project_id", "region")
     ui_color = "#fde8e7"
 
@@ -56,7 +54,8 @@ class DataArtsRunSensor(DataArtsTaskMixin, BaseSensorOperator):
 
     # --- what subclasses provide -------------------------------------------------------------------
 
-    def watch(self) -> dict[str, Any]:
+    def watch(self) -> Mapping[str, Any]:
+        """The watch of the run to wait for: the kind's watch type, without a baseline."""
         raise NotImplementedError
 
     # --- the sensor --------------------------------------------------------------------------------
@@ -92,27 +91,18 @@ class DataArtsRunSensor(DataArtsTaskMixin, BaseSensorOperator):
         event = self._event_now()
         if event is not None:
             return outcome(event, acted=False, fail_on_alarm=self.fail_on_alarm, log=self.log)
-        from airflow_provider_dataarts.triggers import status
+        from airflow_provider_dataarts.runs.base import Limits
 
         deadline, deadline_name = wait_deadline(context, float(self.timeout), self.execution_timeout)
-        trigger = getattr(status, self.trigger_name)(
-            watch=self.watch(),
-            deadline=deadline,
-            deadline_name=deadline_name,
-            poll_interval=float(self.poke_interval),
-            dataarts_conn_id=self.dataarts_conn_id,
-            region=self.region,
-            project_id=self.project_id,
-            workspace=self.workspace,
-            cancel_on_kill=False,  # a sensor does not own the run it watches
-        )
+        limits = Limits(deadline, float(self.poke_interval), None, deadline_name)
+        trigger = self._trigger_for(self.watch(), limits, cancel_on_kill=False)  # a sensor does not own the run
         self.defer(trigger=trigger, method_name="execute_complete")
 
     def execute_complete(self, context: Any, event: Any = None) -> Any:
         from airflow_provider_dataarts.runs.base import TIMEOUT
 
         watch = self.watch()
-        event = check_event(event, self.kind_name, {key: watch.get(key) for key in self.identity_keys})
+        event = check_event(event, self.kind.name, {key: watch.get(key) for key in self.identity_keys})
         if event["status"] == TIMEOUT and event.get("deadline_name") != "execution_timeout":
             raise AirflowSensorTimeout(event["message"])
         return outcome(event, acted=False, fail_on_alarm=self.fail_on_alarm, log=self.log)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_dataarts import validation
+from airflow_provider_dataarts.runs import factory_instances, job_instance
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.runs.factory_instances import FactoryInstancesWatch
+    from airflow_provider_dataarts.runs.job_instance import JobInstanceWatch
 from airflow_provider_dataarts.sensors.base import DataArtsRunSensor
 
 
@@ -17,10 +21,9 @@ class DataArtsJobInstanceSensor(DataArtsRunSensor):
     :param kwargs: see :class:`~airflow_provider_dataarts.sensors.base.DataArtsRunSensor`.
     """
 
-    kind_name = "dlf_job_instance"
-    trigger_name = "DataArtsJobInstanceTrigger"
+    kind = job_instance.KIND
     identity_keys = ("job_name", "instance_id")
-    template_fields: Sequence[str] = (*DataArtsRunSensor.template_fields, "job_name", "instance_id")
+    template_fields: tuple[str, ...] = (*DataArtsRunSensor.template_fields, "job_name", "instance_id")
 
     def __init__(self, *, job_name: str, instance_id: int | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -33,7 +36,7 @@ class DataArtsJobInstanceSensor(DataArtsRunSensor):
         self.checked("job_name", validation.path_segment, rendered=rendered, required=True)
         self.checked("instance_id", validation.identifier, rendered=rendered, required=True)
 
-    def watch(self) -> dict[str, Any]:
+    def watch(self) -> JobInstanceWatch:
         return {
             "job_name": self.job_name,
             "instance_id": str(self.instance_id),
@@ -55,10 +58,9 @@ class DataArtsFactoryInstancesSensor(DataArtsRunSensor):
     :param kwargs: see :class:`~airflow_provider_dataarts.sensors.base.DataArtsRunSensor`.
     """
 
-    kind_name = "factory_instances"
-    trigger_name = "DataArtsFactoryInstancesTrigger"
+    kind = factory_instances.KIND
     identity_keys = ("job_name",)
-    template_fields: Sequence[str] = (
+    template_fields: tuple[str, ...] = (
         *DataArtsRunSensor.template_fields,
         "job_name",
         "plan_time",
@@ -103,7 +105,7 @@ class DataArtsFactoryInstancesSensor(DataArtsRunSensor):
             if first > last:
                 raise validation.InvalidParameterError("max_plan_time", "must not be before min_plan_time")
 
-    def watch(self) -> dict[str, Any]:
+    def watch(self) -> FactoryInstancesWatch:
         if self.plan_time is not None:
             first = last = validation.epoch_ms("plan_time", self.plan_time)
         else:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_dataarts import validation
+from airflow_provider_dataarts.runs import visualization
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.runs.visualization import VisualizationJobWatch
 from airflow_provider_dataarts.sensors.base import DataArtsRunSensor
 
 
@@ -16,10 +19,9 @@ class ModelArtsVisualizationJobSensor(DataArtsRunSensor):
     :param kwargs: see :class:`~airflow_provider_dataarts.sensors.base.DataArtsRunSensor`.
     """
 
-    kind_name = "modelarts_visualization_job"
-    trigger_name = "ModelArtsVisualizationJobTrigger"
+    kind = visualization.KIND
     identity_keys = ("job_id",)
-    template_fields: Sequence[str] = (*DataArtsRunSensor.template_fields, "job_id")
+    template_fields: tuple[str, ...] = (*DataArtsRunSensor.template_fields, "job_id")
 
     def __init__(self, *, job_id: str | int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -30,5 +32,5 @@ class ModelArtsVisualizationJobSensor(DataArtsRunSensor):
         super().validate_arguments(rendered)
         self.checked("job_id", validation.name_id, rendered=rendered, required=True)
 
-    def watch(self) -> dict[str, Any]:
+    def watch(self) -> VisualizationJobWatch:
         return {"job_id": str(self.job_id), "baseline": None}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_dataarts import validation
+from airflow_provider_dataarts.runs import quality
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.runs.quality import QualityInstanceWatch
 from airflow_provider_dataarts.sensors.base import DataArtsRunSensor
 
 
@@ -18,10 +21,9 @@ class DataArtsQualityInstanceSensor(DataArtsRunSensor):
     :param kwargs: see :class:`~airflow_provider_dataarts.sensors.base.DataArtsRunSensor`.
     """
 
-    kind_name = "quality_instance"
-    trigger_name = "DataArtsQualityInstanceTrigger"
+    kind = quality.KIND
     identity_keys = ("instance_id",)
-    template_fields: Sequence[str] = (*DataArtsRunSensor.template_fields, "instance_id")
+    template_fields: tuple[str, ...] = (*DataArtsRunSensor.template_fields, "instance_id")
 
     def __init__(self, *, instance_id: int | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -32,7 +34,7 @@ class DataArtsQualityInstanceSensor(DataArtsRunSensor):
         super().validate_arguments(rendered)
         self.checked("instance_id", validation.identifier, rendered=rendered, required=True)
 
-    def watch(self) -> dict[str, Any]:
+    def watch(self) -> QualityInstanceWatch:
         return {
             "instance_id": str(self.instance_id),
             "rule_id": None,

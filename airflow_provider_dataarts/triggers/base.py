@@ -1,4 +1,8 @@
-"""One polling trigger for every kind of remote run; the concrete triggers only name their kind.
+"""One polling trigger for every kind of remote run; the concrete triggers only name their kind's ``KIND``.
+
+Each concrete trigger class is registered under its ``KIND`` when it is defined (:data:`TRIGGERS`), so
+operators and sensors find the trigger of their kind by the kind object itself (:func:`trigger_for`);
+Airflow finds it again by its class path, which is what it stores.
 
 It observes the run through :class:`~airflow_provider_dataarts.hooks.dataarts_async.DataArtsAsyncHook`
 (no blocking call in the event loop, one HTTP session per loop), applies the shared rules of
@@ -19,11 +23,15 @@ import logging
 import math
 import time
 from collections.abc import AsyncIterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_dataarts.api.errors import DataArtsTransportError
+
+if TYPE_CHECKING:
+    from airflow_provider_dataarts.hooks.dataarts_async import DataArtsAsyncHook
+    from airflow_provider_dataarts.runs.base import Kind
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +48,10 @@ DEADLINE_GRACE = 1.0
 #: waits of more than ten ticks end on a multiple of this many seconds of the loop's clock, so that the
 #: triggers of one triggerer wake together in one turn of the event loop instead of one turn each
 TICK = 0.25
+
+
+#: every concrete trigger class, by the kind it waits for (filled as the classes are defined)
+TRIGGERS: dict[Kind[Any], type[DataArtsRunTrigger]] = {}
 
 
 async def sleep_on_tick(delay: float) -> None:
@@ -64,7 +76,16 @@ class DataArtsRunTrigger(BaseTrigger):
     :param cancel_on_kill: stop the remote run when a user kills the deferred task.
     """
 
-    kind_name: ClassVar[str]
+    #: the kind of run this trigger waits for (set by each concrete trigger: its kind's ``KIND``)
+    kind: ClassVar[Kind[Any]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        kind = cls.__dict__.get("kind")
+        if kind is not None:
+            if kind in TRIGGERS:
+                raise TypeError(f"{cls.__qualname__}: kind {kind.name!r} already has {TRIGGERS[kind].__qualname__}")
+            TRIGGERS[kind] = cls
 
     def __init__(
         self,
@@ -80,7 +101,7 @@ class DataArtsRunTrigger(BaseTrigger):
         workspace: str | None = None,
         cancel_on_kill: bool = True,
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # BaseTrigger.__init__ is unannotated (Airflow 2 and 3)
         self.watch = watch
         self.deadline = deadline
         self.poll_interval = poll_interval
@@ -110,7 +131,7 @@ class DataArtsRunTrigger(BaseTrigger):
             },
         )
 
-    def hook(self) -> Any:
+    def hook(self) -> DataArtsAsyncHook:
         from airflow_provider_dataarts.hooks.dataarts_async import DataArtsAsyncHook
 
         return DataArtsAsyncHook(
@@ -126,13 +147,13 @@ class DataArtsRunTrigger(BaseTrigger):
                 return
 
     async def _poll(self) -> AsyncIterator[TriggerEvent]:
-        from airflow_provider_dataarts.runs import kind_named
-        from airflow_provider_dataarts.runs.base import TIMEOUT, Limits, PollTracker
+        from airflow_provider_dataarts.runs.base import TIMEOUT, Limits, Observation, PollTracker
 
-        kind = kind_named(self.kind_name)
+        kind = self.kind
         limits = Limits(self.deadline, self.poll_interval, self.start_deadline, self.deadline_name)
         hook, tracker = self.hook(), PollTracker(self.watch)
         while True:
+            outcome: Observation | BaseException
             try:  # a request that hangs must not hold the wait past its deadline
                 left = max(0.0, limits.deadline - time.time()) + DEADLINE_GRACE
                 outcome = await asyncio.wait_for(hook.run(kind.observe(tracker.watch)), timeout=left)
@@ -163,27 +184,25 @@ class DataArtsRunTrigger(BaseTrigger):
 
     async def stop_remote_run(self, why: str) -> None:
         """Stop the remote run where its API allows (say so where it does not); a run still in its restart
-        lag is stopped once it shows, until its start deadline."""
-        from airflow_provider_dataarts.runs import kind_named
+        lag is stopped once it shows, until its start deadline.
+
+        ``on_kill`` and ``cleanup`` call it after ``run`` ended: it holds a session lease of its own, so
+        the session it opens is closed when it is done (unless other triggers of the loop still run)."""
+        from airflow_provider_dataarts.hooks.dataarts_async import session_lease
         from airflow_provider_dataarts.runs.stopping import stop_deferred, stop_script
 
-        kind = kind_named(self.kind_name)
+        kind = self.kind
         now = time.time()  # Airflow gives on_kill 30 s ([triggerer] on_kill_timeout)
         give_up_at = min(max(self.start_deadline or now, now), now + KILL_PATIENCE)
-        await stop_deferred(self.hook(), stop_script(kind, self.watch, why, give_up_at), log)
+        async with session_lease():
+            await stop_deferred(self.hook(), stop_script(kind, self.watch, why, give_up_at), log)
 
     async def _stop_detached(self, why: str) -> None:
         """Stop the run in a task of its own: a triggerer cancels a trigger that is going away again and
         again while it cleans up (Airflow 2.11 and 3 re-cancel it on every turn of their loop), which would
-        end a stop still waiting out the restart lag after its first look. The stop holds its own lease
-        on the loop's HTTP sessions and ends within :data:`KILL_PATIENCE` seconds."""
-        from airflow_provider_dataarts.hooks.dataarts_async import session_lease
-
-        async def stop() -> None:
-            async with session_lease():
-                await self.stop_remote_run(why)
-
-        task = asyncio.ensure_future(stop())
+        end a stop still waiting out the restart lag after its first look. It ends within
+        :data:`KILL_PATIENCE` seconds."""
+        task = asyncio.ensure_future(self.stop_remote_run(why))
         _STOPPING.add(task)
         task.add_done_callback(_STOPPING.discard)
         await asyncio.shield(task)  # cancelled here, the stop goes on

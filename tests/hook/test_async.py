@@ -9,6 +9,7 @@ import pytest
 from airflow_provider_dataarts.api import errors
 from airflow_provider_dataarts.hooks import dataarts_async
 from airflow_provider_dataarts.hooks.dataarts_async import DataArtsAsyncHook, close_sessions
+from airflow_provider_dataarts.hooks.loop_state import LoopState, loop_state
 from tests.conftest import routes
 from tests.hook.conftest import set_connection
 
@@ -54,8 +55,7 @@ def test_many_hooks_in_one_loop_share_one_session_and_one_connection_read(emulat
         await asyncio.gather(*(hook.get_job_instance("nightly_sales", 34765) for hook in hooks))
         distinct = [("nightly_sales", 34764), ("nightly_sales", 34766), ("daily report café", 34771)]
         await asyncio.gather(*(hook.get_job_instance(*target) for hook, target in zip(hooks, distinct)))
-        loop_sessions = dataarts_async._SESSIONS[asyncio.get_running_loop()]
-        return len(loop_sessions)
+        return len(loop_state().sessions)
 
     assert run(scenario) == 1
     assert len(reads) == 1
@@ -120,7 +120,7 @@ def test_the_token_is_taken_after_the_wait_for_a_turn(emulator, monkeypatch) -> 
         def succeeded(self) -> None: ...
 
     set_connection(monkeypatch, emulator, "password", retry_delay=0.01)
-    monkeypatch.setattr(dataarts_async, "budget_for", lambda *args: TokensExpireWhileWaiting())
+    monkeypatch.setattr(LoopState, "budget", lambda *args: TokensExpireWhileWaiting())
 
     async def scenario():
         await DataArtsAsyncHook().get_job_instance("nightly_sales", 34765)  # a token is cached

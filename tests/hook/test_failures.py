@@ -44,17 +44,19 @@ def test_real_errors_in_both_message_fields(hook, emulator, field) -> None:
 
 
 def test_restart_refused_while_running_says_what_to_do(hook) -> None:
-    with pytest.raises(errors.DataArtsApiError, match="succeeded, failed or were canceled"):
+    with pytest.raises(errors.DataArtsApiError, match="succeeded, failed or were canceled") as raised:
         hook.restart_job_instance("hourly_ingest", 34781)
+    assert raised.type is errors.DataArtsApiError  # a refusal: no subclass (not found, auth, throttled...)
 
 
 def test_modelarts_refusal_is_an_error(hook, emulator) -> None:
     with pytest.raises(errors.DataArtsApiError) as raised:
         hook.restart_visualization_job("11")  # running
-    assert raised.value.code == "ModelArts.0105"
+    assert (raised.type, raised.value.code) == (errors.DataArtsApiError, "ModelArts.0105")
     emulator.admin.config(modelarts_error_status=200)  # the 200 + is_success:false form
-    with pytest.raises(errors.DataArtsApiError, match=r"ModelArts\.0105"):
+    with pytest.raises(errors.DataArtsApiError, match=r"ModelArts\.0105") as raised:
         hook.restart_visualization_job("11")
+    assert raised.type is errors.DataArtsApiError
 
 
 def test_a_read_throttled_with_retry_after_is_retried_after_the_delay(hook, emulator) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import AirflowTaskTimeout, TaskDeferred
 
+from airflow_provider_dataarts.hooks.loop_state import loop_state
 from airflow_provider_dataarts.outcomes import DataArtsWaitTimeoutError
 from airflow_provider_dataarts.triggers import base as trigger_base
 from tests.conftest import routes
@@ -139,7 +140,12 @@ def test_a_kill_after_the_run_reached_its_outcome_stops_nothing(live, airflow3_t
     _, trigger = deferred_trigger(live, case)
     trigger.task_instance = TASK
     live.admin.advance(3600)  # the run reaches its outcome
-    asyncio.run(trigger.on_kill())
+
+    async def kill_outside_the_run() -> dict[str, Any]:
+        await trigger.on_kill()  # it reads the run: the session it opened is closed when it is done
+        return loop_state().sessions
+
+    assert asyncio.run(kill_outside_the_run()) == {}
     assert routes(live, case.stop) == []
 
 

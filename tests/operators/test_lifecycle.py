@@ -42,6 +42,7 @@ def test_remote_failure_names_what_failed(live, case, mode) -> None:
     live.admin.set_speed(SPEED / 10)  # the post-restart lag spans several polls
     with pytest.raises(DataArtsRunFailedError) as raised:
         run_task(case.build(live, False, {**FAST, **MODES[mode]}))
+    assert raised.type is DataArtsRunFailedError  # ended, not timed out
     assert case.failure_text in str(raised.value)
     assert "transform" not in str(raised.value)  # the previous run's failed node: the old outcome was ignored
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from airflow.providers.common.compat.sdk import TaskDeferred
 
-from airflow_provider_dataarts.api.errors import DataArtsApiError
+from airflow_provider_dataarts.api.errors import DataArtsAuthError, DataArtsNotFoundError
 from airflow_provider_dataarts.operators.factory import DataArtsRestartInstanceOperator
 from airflow_provider_dataarts.operators.modelarts import ModelArtsRestartVisualizationOperator
 from airflow_provider_dataarts.operators.quality import DataArtsRerunQualityOperator
@@ -37,8 +37,9 @@ def test_a_retry_after_the_run_succeeded_returns_it_without_acting(live) -> None
 def test_a_retry_after_the_run_failed_acts_again(live) -> None:
     store, ti = StateStore(), FakeTaskInstance(max_tries=2)
     operator = DataArtsRestartInstanceOperator(task_id="r", job_name="nightly_sales", instance_id=34765, **FAST)
-    with pytest.raises(DataArtsRunFailedError):
+    with pytest.raises(DataArtsRunFailedError, match="ended fail") as raised:
         run_task(operator, make_context(ti, store))
+    assert raised.type is DataArtsRunFailedError  # failed, not timed out
     retry = DataArtsRestartInstanceOperator(task_id="r", job_name="nightly_sales", instance_id=34765, **FAST)
     assert run_task(retry, make_context(ti, store))["outcome"] == "success"  # the scripted second restart
     assert len(routes(live, "dlf.restart")) == 2
@@ -96,7 +97,7 @@ def test_a_retry_waits_out_an_uncertain_action_of_an_earlier_try_then_acts(live)
 def test_a_retry_after_a_refused_action_acts_at_once(live) -> None:
     store, ti = StateStore(), FakeTaskInstance(max_tries=2)
     live.admin.add_fault("status", path=RESTART, status=400, body={"error_code": "DLF.0100", "error_msg": "busy"})
-    with pytest.raises(DataArtsApiError, match=r"DLF\.0100"):
+    with pytest.raises(DataArtsNotFoundError, match=r"DLF\.0100"):
         run_task(restart(), make_context(ti, store))
     with pytest.raises(TaskDeferred):  # acted and polled once, with no wait for the refused action
         restart(deferrable=True, start_timeout=600).execute(make_context(ti, store))
@@ -166,6 +167,7 @@ def test_no_rule_is_called_alarmed_from_its_abnormal_table_export_status(live, e
     operator = DataArtsRerunQualityOperator(task_id="q", rule_id="1440764172232392705", **FAST)
     with pytest.raises(DataArtsRunFailedError) as raised:
         run_task(operator)  # the first scripted rerun ends ALARMING
+    assert raised.type is DataArtsRunFailedError  # ended, not timed out
     message = str(raised.value)
     assert "ALARMING" in message and "alarmed" not in message and export not in message
 
@@ -194,8 +196,11 @@ def test_workspace_and_project_overrides_reach_the_api(live) -> None:
     wrong_project = DataArtsRestartInstanceOperator(
         task_id="r", job_name="nightly_sales", instance_id=34766, project_id="ffffffffffffffffffffffffffffffff", **FAST
     )
-    with pytest.raises(Exception, match="project"):
+    with pytest.raises(
+        DataArtsAuthError, match=r"HTTP 403 APIG\.0310: The project is unavailable: project f{32} "
+    ) as raised:
         run_task(wrong_project)
+    assert raised.type is DataArtsAuthError  # not a subclass such as an expired token
 
 
 def _fails_again_where_it_was(live) -> None:

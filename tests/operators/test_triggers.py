@@ -8,8 +8,10 @@ import json
 from types import SimpleNamespace
 
 import pytest
+from airflow.providers.common.compat.sdk import AirflowException
 
 from airflow_provider_dataarts.hooks import dataarts_async
+from airflow_provider_dataarts.hooks.loop_state import loop_state
 from airflow_provider_dataarts.outcomes import check_event
 from airflow_provider_dataarts.triggers import base as trigger_base
 from airflow_provider_dataarts.triggers.status import (
@@ -22,6 +24,9 @@ from tests.conftest import routes
 from tests.operators.harness import first_event, rebuild
 
 FAR = 4_000_000_000.0
+#: every key a trigger serializes: what to watch and until when, and where to read the connection
+WAIT_FIELDS = ["watch", "deadline", "poll_interval", "start_deadline", "deadline_name"]
+CONNECTION_FIELDS = ["dataarts_conn_id", "region", "project_id", "workspace", "cancel_on_kill"]
 TRIGGERS = [
     DataArtsJobInstanceTrigger(
         watch={"job_name": "nightly_sales", "instance_id": "34766", "workspace": None, "baseline": None},
@@ -51,7 +56,7 @@ def test_serialize_round_trip(trigger) -> None:
     assert json.loads(json.dumps(kwargs)) == kwargs  # JSON-safe, as the triggerer stores it
     assert path.startswith("airflow_provider_dataarts.triggers.status.")
     assert rebuild(trigger).serialize() == (path, kwargs)
-    assert "secret" not in repr(trigger).lower()
+    assert sorted(kwargs) == sorted(WAIT_FIELDS + CONNECTION_FIELDS)  # what the triggerer stores holds no credentials
 
 
 @pytest.mark.parametrize("trigger", TRIGGERS, ids=lambda t: type(t).__name__)
@@ -73,7 +78,7 @@ def test_many_triggers_in_one_loop_share_one_session(live, monkeypatch) -> None:
     async def scenario() -> tuple[int, list]:
         triggers = [rebuild(TRIGGERS[index % 4]) for index in range(40)]
         events = await asyncio.gather(*(anext(trigger.run()) for trigger in triggers))
-        sessions = len(dataarts_async._SESSIONS[asyncio.get_running_loop()])
+        sessions = len(loop_state().sessions)
         await dataarts_async.close_sessions()
         return sessions, events
 
@@ -107,5 +112,6 @@ def test_cleanup_after_an_event_never_stops(live, monkeypatch) -> None:
     ],
 )
 def test_execute_complete_checks_the_event(event, message) -> None:
-    with pytest.raises(Exception, match=message):
+    with pytest.raises(AirflowException, match=message) as raised:
         check_event(event, "dlf_job_instance", {"instance_id": "34766"})
+    assert raised.type is AirflowException  # a bad event, not a run that failed or timed out

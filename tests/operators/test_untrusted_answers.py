@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from airflow_provider_dataarts.api.errors import DataArtsApiError
+from airflow_provider_dataarts.api.errors import DataArtsNotFoundError
+from airflow_provider_dataarts.operators.base import DataArtsNoSnapshotError
 from airflow_provider_dataarts.outcomes import DataArtsWaitTimeoutError
-from airflow_provider_dataarts.waiting import DataArtsNoSnapshotError
 from tests.conftest import eventually, routes
 from tests.operators.cases import CASE_IDS, CASES
 from tests.operators.conftest import FAST, SPEED
@@ -58,7 +58,7 @@ def test_a_2xx_that_says_refused_is_refused_even_when_the_service_acted(live, ca
     operator = case.build(live, True, {**FAST, "start_timeout": 60})
     body = {"error_code": "DLF.0137", "error_msg": "The job instance does not exist."}
     live.admin.add_fault("rewrite", path=ACTION_PATHS[case.action], method="POST", status=200, body=body)
-    with pytest.raises(DataArtsApiError, match=r"DLF\.0137"):
+    with pytest.raises(DataArtsNotFoundError, match=r"DLF\.0137"):
         run_task(operator)
     assert len(routes(live, case.action)) == 1
 
@@ -126,9 +126,9 @@ def test_a_kill_during_the_restart_lag_stops_the_run_once_it_shows(live) -> None
 
     live.admin.set_speed(1)  # the lag (2 s) outlasts the first stop attempt
     operator = DataArtsRestartInstanceOperator(task_id="r", job_name="nightly_sales", instance_id=34766, **FAST)
-    operator._wait = lambda context, watch, start, acted: (watch, start)  # act, then stop right there
-    watch, start = operator.execute(make_context())
-    operator._watch, operator._start_deadline = watch, start
+    operator._run = lambda context, wait: wait  # act, then stop right there
+    wait = operator.execute(make_context())
+    operator._watch, operator._start_deadline = wait.wire_watch, wait.start_deadline
     operator.on_kill()
     stops = [entry["status"] for entry in routes(live, "dlf.stop")]
     assert stops[-1] == 204 and set(stops[:-1]) <= {400}

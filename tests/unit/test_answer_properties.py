@@ -21,8 +21,8 @@ from airflow_provider_dataarts.api.iam import parse_token, token_call
 from airflow_provider_dataarts.api.request import RequestBuilder
 from airflow_provider_dataarts.api.responses import ApiResponse, interpret
 from airflow_provider_dataarts.api.settings import from_connection
-from airflow_provider_dataarts.runs import kind_named
-from airflow_provider_dataarts.runs.base import SUCCESS, Limits, judge
+from airflow_provider_dataarts.runs import factory_instances, job_instance, quality, visualization
+from airflow_provider_dataarts.runs.base import SUCCESS, Kind, Limits, judge
 
 pytestmark = pytest.mark.properties
 
@@ -111,9 +111,14 @@ def test_the_iam_answer_gives_a_token_or_the_providers_error(body, status) -> No
     assert token == "MIIt" and expires_at == expires_at  # a number, never NaN
 
 
+KINDS: dict[str, Kind[Any]] = {
+    kind.name: kind for kind in (job_instance.KIND, factory_instances.KIND, quality.KIND, visualization.KIND)
+}
+
+
 def _observe(kind_name: str, watch: dict[str, Any], body: bytes) -> Any:
     """One observation of a run from one answer (every call of the observation gets the same answer)."""
-    steps = kind_named(kind_name).observe(watch)
+    steps = KINDS[kind_name].observe(watch)
     call = next(steps)
     while True:
         request = BUILDER.build(call)
@@ -156,7 +161,7 @@ def test_no_wait_reports_success_without_the_runs_successful_status(kind_name, b
         observation = _observe(kind_name, WATCHES[kind_name], body)
     except errors.DataArtsError as error:
         observation = error  # what a poll gets: judged as a (transient) failure, never an outcome
-    verdict = judge(kind_named(kind_name), WATCHES[kind_name], observation, Limits(float("inf"), 1.0), 0)
+    verdict = judge(KINDS[kind_name], WATCHES[kind_name], observation, Limits(float("inf"), 1.0), 0)
     if verdict.event is not None and verdict.event["status"] == SUCCESS:
         assert _successful(kind_name, json.loads(body))
 

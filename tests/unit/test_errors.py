@@ -66,6 +66,7 @@ def test_success_200_with_is_success_false_is_an_error_whatever_the_whitespace(r
     response = ApiResponse(200, {"x-request-id": "req-42"}, raw)
     with pytest.raises(errors.DataArtsApiError) as raised:
         interpret(response, _request(catalogue.MODELARTS_RESTART))
+    assert raised.type is errors.DataArtsApiError  # a refusal: no subclass (not found, auth, throttled...)
     assert raised.value.code == "ModelArts.0105" and "stop it first, or wait" in str(raised.value)
 
 
