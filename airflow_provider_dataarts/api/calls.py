@@ -61,8 +61,30 @@ def _asked_for(model: M, field: str, asked: Any) -> M:
     return model
 
 
+def read(
+    endpoint: api.Endpoint,
+    params: Mapping[str, Any],
+    parse: Callable[[Any], M],
+    *,
+    asked_for: tuple[str, str] | None = None,
+    query: Mapping[str, Any] | None = None,
+    workspace: str | None = None,
+) -> Steps[M]:
+    """One read of ``endpoint``: its answer parsed by ``parse`` (a model's ``from_api``), checked to be
+    about what was asked for (``asked_for``: the model's id field and the path parameter that names it).
+
+    Every single-object status read is this step: a new status API needs its ``Endpoint`` and its model,
+    not a function here.
+    """
+    response = yield from _single(Call(endpoint, dict(params), query=dict(query or {}), workspace=workspace))
+    if asked_for is None:
+        return parsed(response, parse)
+    field, param = asked_for
+    return parsed(response, lambda data: _asked_for(parse(data), field, params[param]))
+
+
 def _page(response: ApiResponse, items_key: str, total_key: str, parse: Callable[[Any], T]) -> Page[T]:
-    def read(data: Any) -> Page[T]:
+    def whole(data: Any) -> Page[T]:
         data = fields.obj(data)
         raw = fields.items(data, items_key)
         total = fields.integer(data, total_key, required=True)
@@ -70,7 +92,7 @@ def _page(response: ApiResponse, items_key: str, total_key: str, parse: Callable
             raise UnusableAnswer(f"{total_key!r} is negative: {total}")
         return Page(total, tuple(parse(item) for item in raw), response.server_time_ms)
 
-    return parsed(response, read)
+    return parsed(response, whole)
 
 
 # --- DataArts Factory v1 ---------------------------------------------------------------------------
@@ -103,10 +125,16 @@ def stop_job_instance(job_name: str, instance_id: str | int, *, workspace: str |
 
 def get_job_instance(job_name: str, instance_id: str | int, *, workspace: str | None = None) -> Steps[JobInstance]:
     """One job instance with its nodes."""
-    response = yield from _single(
-        Call(api.DLF_SHOW_INSTANCE, {"job_name": job_name, "instance_id": instance_id}, workspace=workspace)
+    params = {"job_name": job_name, "instance_id": instance_id}
+    return (
+        yield from read(
+            api.DLF_SHOW_INSTANCE,
+            params,
+            JobInstance.from_api,
+            asked_for=("instance_id", "instance_id"),
+            workspace=workspace,
+        )
     )
-    return parsed(response, lambda data: _asked_for(JobInstance.from_api(data), "instance_id", instance_id))
 
 
 def list_job_instances(
@@ -243,8 +271,11 @@ def stop_visualization_job(job_id: str) -> Steps[None]:
 
 def get_visualization_job(job_id: str) -> Steps[VisualizationJob]:
     """A visualization job's detail."""
-    response = yield from _single(Call(api.MODELARTS_SHOW, {"job_id": job_id}))
-    return parsed(response, lambda data: _asked_for(VisualizationJob.from_api(data), "job_id", job_id))
+    return (
+        yield from read(
+            api.MODELARTS_SHOW, {"job_id": job_id}, VisualizationJob.from_api, asked_for=("job_id", "job_id")
+        )
+    )
 
 
 def list_visualization_jobs(
