@@ -1,8 +1,9 @@
 """What every operator and sensor of this provider shares: the hook, the kind of run, argument checks.
 
-A plain mixin (no ``__init__``): the operators' and sensors' own constructors set
-``dataarts_conn_id``, ``region``, ``project_id`` and ``workspace``; each class names its ``kind``, the
-``KIND`` of a module in :mod:`airflow_provider_dataarts.runs` (e.g. ``kind = job_instance.KIND``).
+A plain mixin (no ``__init__``, so it sits before ``BaseOperator`` or ``BaseSensorOperator`` alike): their
+constructors hand the connection arguments to :meth:`~DataArtsTaskMixin.set_connection`; each class names
+its ``kind``, the ``KIND`` of a module in :mod:`airflow_provider_dataarts.runs` (e.g.
+``kind = job_instance.KIND``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     from airflow_provider_dataarts.triggers.base import DataArtsRunTrigger
 
 
+#: the connection arguments of every operator and sensor (all templated)
+CONNECTION_FIELDS = ("dataarts_conn_id", "workspace", "project_id", "region")
+
+
 def default_deferrable() -> bool:
     """``[operators] default_deferrable``: whether operators and sensors defer unless told."""
     deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False)
@@ -36,6 +41,22 @@ class DataArtsTaskMixin:
     region: str | None
     project_id: str | None
     workspace: str | None
+    deferrable: bool
+
+    def set_connection(
+        self,
+        dataarts_conn_id: str,
+        workspace: str | None,
+        project_id: str | None,
+        region: str | None,
+        deferrable: bool | None,
+    ) -> None:
+        """Keep the connection arguments, and whether to defer (``None``: ``[operators] default_deferrable``)."""
+        self.dataarts_conn_id = dataarts_conn_id
+        self.workspace = workspace
+        self.project_id = project_id
+        self.region = region
+        self.deferrable = default_deferrable() if deferrable is None else validation.boolean("deferrable", deferrable)
 
     @cached_property
     def hook(self) -> DataArtsHook:

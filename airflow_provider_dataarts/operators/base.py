@@ -54,7 +54,7 @@ from airflow_provider_dataarts.operators.records import (
     unconfirmed_actions,
 )
 from airflow_provider_dataarts.outcomes import check_event, outcome, wait_deadline
-from airflow_provider_dataarts.task_mixin import DataArtsTaskMixin, default_deferrable
+from airflow_provider_dataarts.task_mixin import CONNECTION_FIELDS, DataArtsTaskMixin
 
 if TYPE_CHECKING:
     from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
@@ -98,7 +98,7 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
 
     #: where the :class:`ActionRecord` is stored (``ResumableJobMixin``'s name for it)
     external_id_key: ClassVar[str] = STATE_KEY
-    template_fields: tuple[str, ...] = ("dataarts_conn_id", "workspace", "project_id", "region")
+    template_fields: tuple[str, ...] = CONNECTION_FIELDS
     ui_color = "#fde8e7"
 
     def __init__(
@@ -117,12 +117,8 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.dataarts_conn_id = dataarts_conn_id
-        self.workspace = workspace
-        self.project_id = project_id
-        self.region = region
+        self.set_connection(dataarts_conn_id, workspace, project_id, region, deferrable)
         self.wait_for_completion = validation.boolean("wait_for_completion", wait_for_completion)
-        self.deferrable = default_deferrable() if deferrable is None else validation.boolean("deferrable", deferrable)
         self.poll_interval = seconds("poll_interval", poll_interval)
         self.timeout = seconds("timeout", DEFAULT_TIMEOUT if timeout is None else timeout)
         self.start_timeout = seconds("start_timeout", start_timeout)

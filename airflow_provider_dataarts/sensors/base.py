@@ -14,7 +14,7 @@ from airflow.providers.common.compat.sdk import AirflowSensorTimeout, BaseSensor
 
 from airflow_provider_dataarts import validation
 from airflow_provider_dataarts.outcomes import check_event, outcome, wait_deadline
-from airflow_provider_dataarts.task_mixin import DataArtsTaskMixin, default_deferrable
+from airflow_provider_dataarts.task_mixin import CONNECTION_FIELDS, DataArtsTaskMixin
 
 
 class DataArtsRunSensor(DataArtsTaskMixin, BaseSensorOperator):
@@ -30,7 +30,7 @@ class DataArtsRunSensor(DataArtsTaskMixin, BaseSensorOperator):
         interval), ``timeout`` (seconds, in every mode), ``mode`` (``poke`` / ``reschedule``), ``soft_fail``.
     """
 
-    template_fields: tuple[str, ...] = ("dataarts_conn_id", "workspace", "project_id", "region")
+    template_fields: tuple[str, ...] = CONNECTION_FIELDS
     ui_color = "#fde8e7"
 
     def __init__(
@@ -45,11 +45,7 @@ class DataArtsRunSensor(DataArtsTaskMixin, BaseSensorOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.dataarts_conn_id = dataarts_conn_id
-        self.workspace = workspace
-        self.project_id = project_id
-        self.region = region
-        self.deferrable = default_deferrable() if deferrable is None else validation.boolean("deferrable", deferrable)
+        self.set_connection(dataarts_conn_id, workspace, project_id, region, deferrable)
         self.fail_on_alarm = validation.boolean("fail_on_alarm", fail_on_alarm)
 
     # --- what subclasses provide -------------------------------------------------------------------
