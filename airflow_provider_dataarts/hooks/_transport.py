@@ -58,6 +58,28 @@ def announced_size(headers: Mapping[str, str]) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
+class LimitedBody:
+    """A body read in chunks by either transport, refused once it passes :data:`MAX_BODY` (or when its
+    ``Content-Length`` announces more, before anything is read)."""
+
+    def __init__(self, headers: Mapping[str, str], request: PreparedRequest) -> None:
+        self.request = request
+        self.announced = announced_size(headers)
+        if self.announced is not None and self.announced > MAX_BODY:
+            raise too_large(request, self.announced)
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > MAX_BODY:
+            raise too_large(self.request, self.announced)
+        self.chunks.append(chunk)
+
+    def value(self) -> bytes:
+        return b"".join(self.chunks)
+
+
 def settings_from(
     conn: AirflowConnection,
     extra: Mapping[str, Any],

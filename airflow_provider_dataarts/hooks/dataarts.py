@@ -264,17 +264,10 @@ class DataArtsHook(BaseHook, DataArtsOperations):
 
 def _read_limited(raw: requests.Response, request: PreparedRequest) -> bytes:
     """The body, at most :data:`~._transport.MAX_BODY` bytes (a larger one raises)."""
-    announced = _transport.announced_size(raw.headers)
-    if announced is not None and announced > _transport.MAX_BODY:
-        raise _transport.too_large(request, announced)
-    chunks: list[bytes] = []
-    size = 0
+    body = _transport.LimitedBody(raw.headers, request)
     for chunk in raw.iter_content(65536):
-        size += len(chunk)
-        if size > _transport.MAX_BODY:
-            raise _transport.too_large(request, announced)
-        chunks.append(chunk)
-    return b"".join(chunks)
+        body.add(chunk)
+    return body.value()
 
 
 def _never_connected(error: Exception) -> bool:

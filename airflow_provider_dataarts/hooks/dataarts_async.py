@@ -280,17 +280,10 @@ class DataArtsAsyncHook(DataArtsOperations):
 
 async def _read_limited(raw: aiohttp.ClientResponse, request: PreparedRequest) -> bytes:
     """The body, at most :data:`~._transport.MAX_BODY` bytes (a larger one raises)."""
-    announced = _transport.announced_size(raw.headers)
-    if announced is not None and announced > _transport.MAX_BODY:
-        raise _transport.too_large(request, announced)
-    chunks: list[bytes] = []
-    size = 0
+    body = _transport.LimitedBody(raw.headers, request)
     async for chunk in raw.content.iter_chunked(65536):
-        size += len(chunk)
-        if size > _transport.MAX_BODY:
-            raise _transport.too_large(request, announced)
-        chunks.append(chunk)
-    return b"".join(chunks)
+        body.add(chunk)
+    return body.value()
 
 
 def _reason(error: BaseException) -> str:
