@@ -69,6 +69,11 @@ DLF_SHOW_INSTANCE = Endpoint("dlf.show", Service.DLF, "GET", _DLF_INSTANCE, Work
 DLF_LIST_INSTANCES = Endpoint(
     "dlf.list", Service.DLF, "GET", "/v1/{project_id}/jobs/instances/detail", Workspace.OPTIONAL
 )
+_DLF_JOB = "/v1/{project_id}/jobs/{job_name}"
+DLF_RUN_ONCE = Endpoint("dlf.run_once", Service.DLF, "POST", _DLF_JOB + "/run-immediate", Workspace.OPTIONAL)
+DLF_START_JOB = Endpoint("dlf.start_job", Service.DLF, "POST", _DLF_JOB + "/start", Workspace.OPTIONAL, answer="empty")
+DLF_STOP_JOB = Endpoint("dlf.stop_job", Service.DLF, "POST", _DLF_JOB + "/stop", Workspace.OPTIONAL, answer="empty")
+DLF_LIST_JOBS = Endpoint("dlf.list_jobs", Service.DLF, "GET", "/v1/{project_id}/jobs", Workspace.OPTIONAL)
 
 FACTORY_RETRY_INSTANCES = Endpoint(
     "factory.retry",

@@ -6,6 +6,7 @@ and again after rendering, and the bad-input catalogue tests them directly.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -163,3 +164,48 @@ def rerun_body(
     if concurrent is not None:
         body["concurrent"] = validation.integer("concurrent", concurrent, minimum=1, maximum=128)
     return body
+
+
+def job_params(value: Any) -> list[dict[str, str]] | None:
+    """``job_params`` as the API's ``jobParams``: from ``{name: value}`` or ``[{name, value[, paramType]}]``;
+    values are sent as strings (numbers are converted; anything else is refused)."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        items: list[Any] = [{"name": name, "value": item} for name, item in value.items()]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        raise InvalidParameterError(
+            "job_params", f"expected a dict {{name: value}} or a list of {{name, value}}, got {type(value).__name__}"
+        )
+    params: list[dict[str, str]] = []
+    for index, item in enumerate(items):
+        where = f"job_params[{index}]"
+        if not isinstance(item, Mapping):
+            raise InvalidParameterError(where, f"expected a dict with 'name' and 'value', got {type(item).__name__}")
+        unknown = sorted(set(item) - {"name", "value", "paramType"})
+        if unknown:
+            raise InvalidParameterError(where, f"unknown keys {unknown}; allowed keys: 'name', 'value', 'paramType'")
+        param = {"name": validation.text(f"{where}.name", item.get("name")), "value": _param_value(where, item)}
+        if item.get("paramType") is not None:
+            param["paramType"] = validation.text(f"{where}.paramType", item["paramType"], max_length=64)
+        params.append(param)
+    names = [param["name"] for param in params]
+    if len(set(names)) != len(names):
+        raise InvalidParameterError(
+            "job_params", f"a name is given twice: {sorted(n for n in set(names) if names.count(n) > 1)}"
+        )
+    return params
+
+
+def _param_value(where: str, item: Mapping[str, Any]) -> str:
+    value = item.get("value")
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InvalidParameterError(f"{where}.value", f"expected a string or a number, got {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidParameterError(f"{where}.value", f"must be a finite number, got {value!r}")
+    text = str(value)
+    if len(text) > 4096:
+        raise InvalidParameterError(f"{where}.value", "is longer than 4096 characters")
+    return text
