@@ -42,56 +42,53 @@ MA_RESTART = Route("modelarts.restart", modelarts.restart, MODELARTS, None)
 MA_STOP = Route("modelarts.stop", modelarts.stop, MODELARTS, None)
 
 
+#: every operation as (method, path template, route); ``{name}`` segments are path parameters (in order),
+#: ``{project_id}`` is matched but not passed on. On equal length a literal segment wins over a parameter.
+TABLE: tuple[tuple[str, str, Route], ...] = (
+    ("POST", "/v3/auth/tokens", IAM_TOKEN),
+    ("GET", "/v1/{project_id}/jobs/instances/detail", DLF_LIST),
+    ("GET", "/v1/{project_id}/jobs/{job_name}/instances/{instance_id}", DLF_SHOW),
+    ("POST", "/v1/{project_id}/jobs/{job_name}/instances/{instance_id}/restart", DLF_RESTART),
+    ("POST", "/v1/{project_id}/jobs/{job_name}/instances/{instance_id}/stop", DLF_STOP),
+    ("POST", "/v2/{project_id}/factory/jobs/{job_name}/instances/retry", FACTORY_RETRY),
+    ("GET", "/v2/{project_id}/factory/jobs/{job_name}/instances/detail", FACTORY_LIST),
+    ("POST", "/v2/{project_id}/quality/instances/restart", QUALITY_RERUN),
+    ("GET", "/v2/{project_id}/quality/instances", QUALITY_LIST),
+    ("GET", "/v2/{project_id}/quality/instances/{instance_id}/result", QUALITY_RESULT),
+    ("GET", "/v1/{project_id}/visualization-jobs", MA_LIST),
+    ("GET", "/v1/{project_id}/visualization-jobs/{job_id}", MA_SHOW),
+    ("POST", "/v1/{project_id}/visualization-jobs/{job_id}/restart", MA_RESTART),
+    ("POST", "/v1/{project_id}/visualization-jobs/{job_id}/stop", MA_STOP),
+)
+
+
+def _is_parameter(part: str) -> bool:
+    return part.startswith("{")
+
+
+def _compiled() -> dict[tuple[str, int], list[tuple[tuple[str, ...], Route]]]:
+    """The table by (method, segment count), the templates with the most literal segments first."""
+    by_shape: dict[tuple[str, int], list[tuple[tuple[str, ...], Route]]] = {}
+    for method, template, route in TABLE:
+        parts = tuple(template.split("/"))
+        by_shape.setdefault((method, len(parts)), []).append((parts, route))
+    for candidates in by_shape.values():
+        candidates.sort(key=lambda candidate: sum(map(_is_parameter, candidate[0])))
+    return by_shape
+
+
+_BY_SHAPE = _compiled()
+
+
 def split_path(raw_path: str) -> list[str]:
     """Raw path segments, each percent-decoded on its own."""
     return [unquote(s) if "%" in s else s for s in raw_path.split("/")]
 
 
 def match(method: str, s: list[str]) -> tuple[Route, tuple[str, ...]] | None:
-    """(route, path parameters) for a method and decoded segments, or None (404 APIG.0101)."""
-    n = len(s)
-    if n < 4 or s[0]:
-        return None
-    version, section = s[1], s[3]
-    if version == "v1":
-        if section == "jobs":
-            if n == 6 and s[4] == "instances" and s[5] == "detail":
-                return (DLF_LIST, ()) if method == "GET" else None
-            if n == 7 and s[5] == "instances":
-                return (DLF_SHOW, (s[4], s[6])) if method == "GET" else None
-            if n == 8 and s[5] == "instances" and method == "POST":
-                if s[7] == "restart":
-                    return DLF_RESTART, (s[4], s[6])
-                if s[7] == "stop":
-                    return DLF_STOP, (s[4], s[6])
-            return None
-        if section == "visualization-jobs":
-            if n == 4:
-                return (MA_LIST, ()) if method == "GET" else None
-            if n == 5:
-                return (MA_SHOW, (s[4],)) if method == "GET" else None
-            if n == 6 and method == "POST":
-                if s[5] == "restart":
-                    return MA_RESTART, (s[4],)
-                if s[5] == "stop":
-                    return MA_STOP, (s[4],)
-        return None
-    if version == "v2":
-        if section == "factory" and n == 8 and s[4] == "jobs" and s[6] == "instances":
-            if s[7] == "retry" and method == "POST":
-                return FACTORY_RETRY, (s[5],)
-            if s[7] == "detail" and method == "GET":
-                return FACTORY_LIST, (s[5],)
-            return None
-        if section != "quality" or n < 5 or s[4] != "instances":
-            return None
-        if n == 5:
-            return (QUALITY_LIST, ()) if method == "GET" else None
-        if n == 6 and s[5] == "restart":
-            return (QUALITY_RERUN, ()) if method == "POST" else None
-        if n == 7 and s[6] == "result":
-            return (QUALITY_RESULT, (s[5],)) if method == "GET" else None
-        return None
-    if version == "v3" and n == 4 and s[2] == "auth" and s[3] == "tokens" and method == "POST":
-        return IAM_TOKEN, ()
+    """(route, path parameters but the project id) for a method and decoded segments, or None (404 APIG.0101)."""
+    for parts, route in _BY_SHAPE.get((method, len(s)), ()):
+        pairs = list(zip(parts, s, strict=True))
+        if all(_is_parameter(part) or part == segment for part, segment in pairs):
+            return route, tuple(segment for part, segment in pairs if _is_parameter(part) and part != "{project_id}")
     return None
