@@ -198,14 +198,23 @@ def job_run_snapshot(job_name: str, *, workspace: str | None = None) -> Steps[Jo
     return JobRunSnapshot(since, recent)
 
 
-def find_job(job_name: str, *, job_type: str | None = None, workspace: str | None = None) -> Steps[Job | None]:
-    """The job named exactly ``job_name`` (the list's ``jobName`` filter may match more), or None."""
+#: the job list shows one type at a time (``BATCH`` when not asked): a job is looked for in both
+JOB_TYPES = ("BATCH", "REAL_TIME")
 
-    def fetch(limit: int, offset: int) -> Steps[Page[Job]]:
-        return calls.list_jobs(job_name, job_type=job_type, limit=limit, offset=offset, workspace=workspace)
 
-    jobs = yield from all_pages(fetch, 100, lambda job: job.name)
-    return next((job for job in jobs if job.name == job_name), None)
+def find_job(job_name: str, *, workspace: str | None = None) -> Steps[Job | None]:
+    """The job named exactly ``job_name``, batch or real-time (the list's ``jobName`` filter may match
+    more than one name), or None."""
+    for job_type in JOB_TYPES:
+
+        def fetch(limit: int, offset: int, job_type: str = job_type) -> Steps[Page[Job]]:
+            return calls.list_jobs(job_name, job_type=job_type, limit=limit, offset=offset, workspace=workspace)
+
+        jobs = yield from all_pages(fetch, 100, lambda job: job.name)
+        found = next((job for job in jobs if job.name == job_name), None)
+        if found is not None:
+            return found
+    return None
 
 
 # --- DataArts Factory v2 ---------------------------------------------------------------------------

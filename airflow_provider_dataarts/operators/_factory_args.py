@@ -166,9 +166,15 @@ def rerun_body(
     return body
 
 
+#: the documented kinds of job parameter (``paramType`` in the v1 SDK, ``type`` on the current pages)
+PARAM_TYPES = ("variable", "constants")
+_PARAM_TYPE_KEYS = ("paramType", "type")
+
+
 def job_params(value: Any) -> list[dict[str, str]] | None:
-    """``job_params`` as the API's ``jobParams``: from ``{name: value}`` or ``[{name, value[, paramType]}]``;
-    values are sent as strings (numbers are converted; anything else is refused)."""
+    """``job_params`` as the API's ``jobParams``: from ``{name: value}`` or ``[{name, value[, paramType]}]``
+    (``type`` is accepted for ``paramType`` and sent as given); values are sent as strings (numbers are
+    converted; anything else is refused)."""
     if value is None:
         return None
     if isinstance(value, Mapping):
@@ -179,24 +185,31 @@ def job_params(value: Any) -> list[dict[str, str]] | None:
         raise InvalidParameterError(
             "job_params", f"expected a dict {{name: value}} or a list of {{name, value}}, got {type(value).__name__}"
         )
-    params: list[dict[str, str]] = []
-    for index, item in enumerate(items):
-        where = f"job_params[{index}]"
-        if not isinstance(item, Mapping):
-            raise InvalidParameterError(where, f"expected a dict with 'name' and 'value', got {type(item).__name__}")
-        unknown = sorted(set(item) - {"name", "value", "paramType"})
-        if unknown:
-            raise InvalidParameterError(where, f"unknown keys {unknown}; allowed keys: 'name', 'value', 'paramType'")
-        param = {"name": validation.text(f"{where}.name", item.get("name")), "value": _param_value(where, item)}
-        if item.get("paramType") is not None:
-            param["paramType"] = validation.text(f"{where}.paramType", item["paramType"], max_length=64)
-        params.append(param)
+    params = [_job_param(f"job_params[{index}]", item) for index, item in enumerate(items)]
     names = [param["name"] for param in params]
-    if len(set(names)) != len(names):
-        raise InvalidParameterError(
-            "job_params", f"a name is given twice: {sorted(n for n in set(names) if names.count(n) > 1)}"
-        )
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise InvalidParameterError("job_params", f"a name is given twice: {twice}")
     return params
+
+
+def _job_param(where: str, item: Any) -> dict[str, str]:
+    if not isinstance(item, Mapping):
+        raise InvalidParameterError(where, f"expected a dict with 'name' and 'value', got {type(item).__name__}")
+    allowed = ("name", "value", *_PARAM_TYPE_KEYS)
+    unknown = sorted(str(key) for key in item if key not in allowed)
+    if unknown:
+        raise InvalidParameterError(where, f"unknown keys {unknown}; allowed keys: {', '.join(map(repr, allowed))}")
+    type_keys = [key for key in _PARAM_TYPE_KEYS if item.get(key) is not None]
+    if len(type_keys) > 1:
+        raise InvalidParameterError(where, "give 'paramType' or 'type', not both")
+    param = {
+        "name": validation.text(f"{where}.name", item.get("name"), max_length=64),
+        "value": _param_value(where, item),
+    }
+    for key in type_keys:
+        param[key] = validation.choice(f"{where}.{key}", item[key], PARAM_TYPES)
+    return param
 
 
 def _param_value(where: str, item: Mapping[str, Any]) -> str:
@@ -206,6 +219,6 @@ def _param_value(where: str, item: Mapping[str, Any]) -> str:
     if isinstance(value, float) and not math.isfinite(value):
         raise InvalidParameterError(f"{where}.value", f"must be a finite number, got {value!r}")
     text = str(value)
-    if len(text) > 4096:
-        raise InvalidParameterError(f"{where}.value", "is longer than 4096 characters")
+    if len(text) > 1024:
+        raise InvalidParameterError(f"{where}.value", "is longer than 1024 characters (the API's limit)")
     return text

@@ -26,9 +26,10 @@ class DataArtsRunJobOperator(ActThenWaitOperator):
     **Never run twice**: before acting the operator notes the job's instances listed in the window a
     new run will show up in; if the answer is lost, the run the request created is the job's first
     new instance in that window, and only when none shows up within ``start_timeout`` is the run
-    requested again. A retry of the task reconnects to the run its earlier try started (Airflow 3.3+);
-    on every version a manual run of the job already in progress is waited for instead of starting
-    another one.
+    requested again. A retry of the task reconnects to the run its earlier try started: on Airflow 3.3+
+    through the task's stored record; before 3.3, a retry waits for a run of the job in progress that
+    started in the last hour instead of starting another. On every version a manual run of the job
+    already in progress (instance type 2) is waited for instead of starting another one.
 
     :param job_name: the job's name. (templated)
     :param job_params: job parameters for this run: ``{name: value}`` or ``[{"name", "value",
@@ -55,9 +56,15 @@ class DataArtsRunJobOperator(ActThenWaitOperator):
     def identity(self) -> dict[str, Any]:
         return {"job_name": self.job_name}
 
+    def execute(self, context: Any) -> Any:
+        # a retry without a stored record (before Airflow 3.3) takes any run of the job in progress for its own
+        self._retrying = int(getattr(context["ti"], "try_number", 1) or 1) > 1
+        return super().execute(context)
+
     def prepare(self, hook: DataArtsHook) -> Plan:
-        """Wait for a manual run of the job in progress; otherwise note the job's recent instances, so
-        the new run is told apart even when the answer is lost."""
+        """Wait for a run of the job in progress that is ours or may be (a manual run; on a retry, any);
+        otherwise note the job's recent instances, so the new run is told apart even when the answer is
+        lost."""
         snapshot = hook.job_run_snapshot(self.job_name, workspace=self.workspace)
         watch: JobInstanceWatch = {
             "job_name": self.job_name,
@@ -67,15 +74,18 @@ class DataArtsRunJobOperator(ActThenWaitOperator):
             "since": snapshot.since,
             "known": snapshot.known,
         }
-        manual = [
+        retrying = getattr(self, "_retrying", False)
+        running = [
             row
             for row in snapshot.recent
-            if row.instance_type == job_instance.MANUAL_INSTANCE_TYPE and row.phase is Phase.IN_PROGRESS
+            if row.phase is Phase.IN_PROGRESS and (retrying or row.instance_type == job_instance.MANUAL_INSTANCE_TYPE)
         ]
-        if manual:
-            newest = max(manual, key=lambda row: (row.start_time or 0, row.instance_id))
+        if running:
+            newest = max(running, key=lambda row: (row.start_time or 0, row.instance_id))
             attached: JobInstanceWatch = {**watch, "instance_id": newest.instance_id}
-            return Plan(attached, True, f"A manual run, instance {newest.instance_id}, is {newest.status}.")
+            return Plan(
+                attached, True, f"Instance {newest.instance_id} (type {newest.instance_type}) is {newest.status}."
+            )
         return Plan(watch)
 
     def act(self, hook: DataArtsHook, watch: JobInstanceWatch) -> JobInstanceWatch:
