@@ -50,6 +50,21 @@ def test_run_once_follows_the_jobs_script_and_fails_at_the_named_node(api, admin
     assert admin.state()["factory_jobs"][5]["scripted_runs_left"] == 0
 
 
+def test_the_v2_list_shows_a_run_once_after_its_lag(api, admin):
+    instance = run_once(api, "nightly_sales").json()["instanceId"]
+    path = f"/v2/{PROJECT}/factory/jobs/nightly_sales/instances/detail"
+    assert instance not in [row["instance_id"] for row in api.get(path).json()["instances"]]
+    admin.advance(2)
+    row = next(row for row in api.get(path).json()["instances"] if row["instance_id"] == instance)
+    assert (row["status"], row["plan_time"], row["submit_time"], row["instance_type"], row["version"]) == (
+        "waiting",
+        NOW,
+        NOW,
+        2,
+        1,
+    )
+
+
 def test_a_run_once_instance_stops_through_the_instance_stop(api, admin):
     instance = run_once(api, "nightly_sales").json()["instanceId"]
     admin.advance(4)
