@@ -37,8 +37,9 @@ HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
 #: the longest window one v2 list call asks for ("at most one month", SDK docstring)
 FACTORY_SPAN_MS = 30 * DAY_MS
-#: the longest window one v1 instance list call asks for (at most 7 days, v1 list page)
-V1_SPAN_MS = 7 * DAY_MS
+#: the longest part of a window one v1 instance list call covers: its exclusive bounds lie 1 ms outside,
+#: so the call asks for at most 7 days (v1 list page)
+V1_SPAN_MS = 7 * DAY_MS - 1
 #: the quality list documents no limit on its window: one request covers any
 QUALITY_SPAN_MS = 1000 * 366 * DAY_MS
 #: how far a start time may lie before the plan time (a waiting instance forced to run first), and

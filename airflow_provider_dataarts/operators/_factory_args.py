@@ -7,6 +7,7 @@ and again after rendering, and the bad-input catalogue tests them directly.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -169,6 +170,8 @@ def rerun_body(
 #: the documented kinds of job parameter (``paramType`` in the v1 SDK, ``type`` on the current pages)
 PARAM_TYPES = ("variable", "constants")
 _PARAM_TYPE_KEYS = ("paramType", "type")
+#: a job parameter's name: 1-64 letters, digits, '-' or '_' (huaweicloudsdkdgc JobParam docstring)
+_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def job_params(value: Any) -> list[dict[str, str]] | None:

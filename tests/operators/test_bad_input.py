@@ -152,6 +152,7 @@ OPERATOR_CASES: list[tuple[type, dict, str]] = [
     (RUN, {**RUN_OK, "job_params": {"day": "x" * 1025}}, "job_params[0].value"),
     (RUN, {**RUN_OK, "job_params": {"": "1"}}, "job_params[0].name"),
     (RUN, {**RUN_OK, "job_params": {"d" * 65: "1"}}, "job_params[0].name"),
+    (RUN, {**RUN_OK, "job_params": {"run date": "1"}}, "job_params[0].name"),
     (RUN, {**RUN_OK, "job_params": [{"name": "day"}]}, "job_params[0].value"),
     (RUN, {**RUN_OK, "job_params": [{"value": "1"}]}, "job_params[0].name"),
     (RUN, {**RUN_OK, "job_params": [{"name": "day", "value": "1", "kind": "x"}]}, "job_params[0]"),
