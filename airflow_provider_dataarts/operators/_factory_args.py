@@ -206,10 +206,12 @@ def _job_param(where: str, item: Any) -> dict[str, str]:
     type_keys = [key for key in _PARAM_TYPE_KEYS if item.get(key) is not None]
     if len(type_keys) > 1:
         raise InvalidParameterError(where, "give 'paramType' or 'type', not both")
-    param = {
-        "name": validation.text(f"{where}.name", item.get("name"), max_length=64),
-        "value": _param_value(where, item),
-    }
+    name = validation.text(f"{where}.name", item.get("name"), max_length=64)
+    if not _PARAM_NAME.fullmatch(name):
+        raise InvalidParameterError(
+            f"{where}.name", f"may hold only letters, digits, '-' and '_' (the API's rule): {name!r}"
+        )
+    param = {"name": name, "value": _param_value(where, item)}
     for key in type_keys:
         param[key] = validation.choice(f"{where}.{key}", item[key], PARAM_TYPES)
     return param
