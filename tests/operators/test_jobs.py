@@ -169,3 +169,36 @@ def test_without_waiting_the_start_is_still_confirmed(live) -> None:
     result = run_task(start("weekly_archive", wait_for_completion=False))
     assert (result["outcome"], result["job_name"]) == ("started", "weekly_archive")
     assert any(entry["route"] == "dlf.list_jobs" for entry in routes(live)[-1:])  # confirmed by a look
+
+
+def test_a_retry_after_the_worker_died_mid_wait_does_not_act_again(live) -> None:
+    live.admin.set_speed(0)  # the real-time job stays STOPPING while the first try waits
+    store, ti = StateStore(), FakeTaskInstance(max_tries=2)
+    with pytest.raises(TaskDeferred):  # the worker goes away; the trigger never reports
+        stop("clickstream_realtime", deferrable=True).execute(make_context(ti, store))
+    live.admin.set_speed(200)
+    ti.try_number = 2
+    for context in (make_context(ti, store), make_context(FakeTaskInstance(try_number=2))):  # with and without a record
+        result = run_task(stop("clickstream_realtime"), context)
+        assert (result["outcome"], result["status"]) == ("success", "STOPPED")
+    assert len(routes(live, "dlf.stop_job")) == 1
+
+
+def test_the_deadline_ends_a_wait_for_a_slow_transition(live) -> None:
+    from airflow_provider_dataarts.outcomes import DataArtsWaitTimeoutError
+
+    live.admin.set_speed(0)  # STOPPING for good
+    with pytest.raises(DataArtsWaitTimeoutError, match=r"timeout was reached.*STOPPING"):
+        run_task(stop("clickstream_realtime", deferrable=True, timeout=0.3))
+    assert len(routes(live, "dlf.stop_job")) == 1 and routes(live, "dlf.start_job") == []
+
+
+def test_a_killed_schedule_task_sends_nothing_more(live, caplog) -> None:
+    live.admin.set_speed(0)
+    operator = stop("clickstream_realtime", deferrable=True)
+    with pytest.raises(TaskDeferred):
+        operator.execute(make_context())
+    before = len(routes(live))
+    operator.on_kill()
+    assert len(routes(live)) - before <= 1  # at most one look: a schedule has no stop of its own to send
+    assert routes(live, "dlf.start_job") == [] and len(routes(live, "dlf.stop_job")) == 1
