@@ -48,11 +48,13 @@ class TunnelProxy:
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
 
         async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(ConnectionError):
-                while data := await source.read(65536):
-                    sink.write(data)
-                    await sink.drain()
-            sink.close()
+            try:
+                with contextlib.suppress(ConnectionError):
+                    while data := await source.read(65536):
+                        sink.write(data)
+                        await sink.drain()
+            finally:
+                sink.close()
 
         await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer))
 
@@ -64,6 +66,11 @@ class TunnelProxy:
             self._ready.set()
             self._loop.run_forever()
             server.close()
+            tunnels = asyncio.all_tasks(self._loop)
+            for tunnel in tunnels:
+                tunnel.cancel()
+            self._loop.run_until_complete(asyncio.gather(*tunnels, server.wait_closed(), return_exceptions=True))
+            self._loop.close()
 
         self._thread = threading.Thread(target=serve, daemon=True)
         self._thread.start()
