@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from airflow_provider_dataarts.api.phases import Phase
@@ -34,6 +36,25 @@ def test_job_instance_list_pages(hook) -> None:
     assert len(first.items) == 2 and len(second.items) == 1
     ids = {item.instance_id for item in first.items + second.items}
     assert ids == {"34764", "34765", "34766"}
+
+
+@pytest.mark.parametrize("offset", ["page", "record"])
+def test_a_window_of_more_rows_than_a_page_lists_each_instance_once(hook, emulator, offset) -> None:
+    """1,500 instances in one day (a page holds 1,000): every one listed exactly once, whether the
+    service reads ``offset`` as a page number (as documented) or as a record offset."""
+    day = 1795219200000  # 2026-11-21T00:00Z
+    rows = [
+        {"instance_id": 60_000 + n, "plan_time": day + 60_000 + n * 30_000, "status": "success"} for n in range(1500)
+    ]
+    busy = {"name": "busy", "workspace": "ws-default", "job_id": 1, "nodes": [{"name": "n"}], "instances": rows}
+    emulator.admin.reset({**emulator.scenario, "factory_jobs": [*emulator.scenario["factory_jobs"], busy]})
+    emulator.admin.config(list_offset=offset)
+    found = hook.list_all_factory_instances(
+        "busy", min_plan_time=day, max_plan_time=day + 86_399_999, workspace="ws-default"
+    )
+    listed = Counter(item.instance_id for item in found)
+    assert sorted(listed) == sorted(str(row["instance_id"]) for row in rows), f"{1500 - len(listed)} missed"
+    assert set(listed.values()) == {1}, "instances read twice"
 
 
 def test_restart_without_body_then_the_run_moves_on(hook, emulator) -> None:

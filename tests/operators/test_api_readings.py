@@ -21,6 +21,7 @@ from airflow_provider_dataarts.operators.factory import (
 from airflow_provider_dataarts.operators.quality import DataArtsRerunQualityOperator
 from airflow_provider_dataarts.outcomes import DataArtsRunFailedError
 from airflow_provider_dataarts.sensors.factory import DataArtsFactoryInstancesSensor
+from airflow_provider_dataarts.validation import InvalidParameterError
 from tests.conftest import routes
 from tests.operators.conftest import FAST, SPEED
 from tests.operators.harness import run_task
@@ -82,15 +83,21 @@ def test_sensor_finds_its_plan_time_under_every_reading(live, reading) -> None:
     assert [(item["instance_id"], item["status"]) for item in result["instances"]] == [("34766", "success")]
 
 
-def test_the_sensor_follows_the_newest_run_of_its_plan_time(live) -> None:
-    """After a rerun added a row, the plan time's outcome is the new row's, whatever the list order."""
-    live.admin.config(v2_rerun_rows="new", list_order="oldest_first")
-    run_task(_rerun("daily report café", DAY_22_1AM, DAY_22_1AM))
+@pytest.mark.parametrize("order", ["newest_first", "oldest_first"])
+def test_the_sensor_follows_the_newest_run_of_its_plan_time(live, order) -> None:
+    """After a rerun added a row, the plan time's outcome is the new row's, whatever the list order:
+    listed newest first, the last row listed is the old failure."""
+    live.admin.config(v2_rerun_rows="new", list_order="oldest_first")  # the rerun itself: any order will do
+    (rerun,) = run_task(_rerun("daily report café", DAY_22_1AM, DAY_22_1AM))["instances"]
+    assert rerun["instance_id"] != "34771"
+    live.admin.config(list_order=order)
     sensor = DataArtsFactoryInstancesSensor(
         task_id="wait", job_name="daily report café", plan_time=DAY_22_1AM, poke_interval=0.05, timeout=30
     )
-    result = run_task(sensor)  # the old row still says fail
-    assert [item["status"] for item in result["instances"]] == ["success"]
+    result = run_task(sensor)  # the old row 34771 still says fail
+    assert [(item["instance_id"], item["status"]) for item in result["instances"]] == [
+        (rerun["instance_id"], "success")
+    ]
 
 
 def test_windows_hold_many_instances_without_paging(live) -> None:
@@ -182,25 +189,58 @@ def test_a_quality_rerun_is_found_whatever_the_list_order(live, order) -> None:
     assert run_task(operator)["outcome"] == "alarming"
 
 
-def test_mode_2_sends_only_what_the_user_gave(live) -> None:
-    operator = DataArtsRetryInstancesOperator(
-        task_id="rerun",
-        job_name="nightly_sales",
-        begin_time=DAY_21 + 86_400_000,
-        end_time=DAY_21 + 86_400_000,
-        jobs=[],
-        retry_location="firstNode",
-        retry_task_version="current_version",
-        workspace="ws-default",
-        wait_for_completion=False,
-        **FAST,
-    )
-    run_task(operator)
+DAY_22 = DAY_21 + 86_400_000  # nightly_sales 34766 (success)
+MODE_2 = {
+    "task_id": "rerun",
+    "job_name": "nightly_sales",
+    "begin_time": DAY_22 - 3_600_000,
+    "end_time": DAY_22 + 3_600_000,
+    "retry_location": "firstNode",
+    "retry_task_version": "current_version",
+    "workspace": "ws-default",
+    "wait_for_completion": False,
+    **FAST,
+}
+WINDOW_KEYS = {"begin_time": DAY_22 - 3_600_000, "end_time": DAY_22 + 3_600_000}
+OTHER_JOBS = [{"job_name": "daily report café", "workspace_id": "ws-default"}, {"job_name": "hourly_ingest"}]
+
+
+def test_mode_1_sends_only_the_instances_and_the_options_given(live) -> None:
+    run_task(_rerun("daily report café", DAY_22_1AM, DAY_22_1AM, wait_for_completion=False))
     (entry,) = routes(live, "factory.retry")
-    assert entry["body"] == {
-        "retry_location": "firstNode",
-        "retry_task_version": "current_version",
-        "begin_time": DAY_21 + 86_400_000,
-        "end_time": DAY_21 + 86_400_000,
-        "jobs": [],
+    assert entry["body"] == {  # no jobs, window or concurrency: those are mode 2's, and none was given
+        "retry_location": "errorNode",
+        "retry_task_version": "original_version",
+        "task_retrys": [{"job_id": 917568, "plan_time": DAY_22_1AM, "submit_time": DAY_22_1AM}],
     }
+
+
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [
+        ({"jobs": []}, {"jobs": []}),
+        (  # a bare name is the task's workspace's job: the API needs its workspace_id
+            {"jobs": OTHER_JOBS, "concurrent": 2},
+            {"jobs": [OTHER_JOBS[0], {**OTHER_JOBS[1], "workspace_id": "ws-default"}], "concurrent": 2},
+        ),
+    ],
+    ids=["no-other-job", "named-jobs"],
+)
+def test_mode_2_sends_only_what_the_user_gave(live, given, sent) -> None:
+    run_task(DataArtsRetryInstancesOperator(**MODE_2, **given))
+    (entry,) = routes(live, "factory.retry")
+    assert (
+        entry["body"] == {"retry_location": "firstNode", "retry_task_version": "current_version", **WINDOW_KEYS} | sent
+    )
+
+
+def test_mode_2_never_sends_a_jobs_list_the_user_did_not_give(live) -> None:
+    """The API needs ``jobs`` in mode 2: without it the task fails before acting, never sending ``[]``."""
+    refused = None
+    try:
+        run_task(DataArtsRetryInstancesOperator(**MODE_2))
+    except InvalidParameterError as error:
+        refused = error
+    sent = [entry["body"] for entry in routes(live, "factory.retry")]
+    assert sent == [], f"sent: {sent}"
+    assert refused is not None and refused.parameter == "jobs"

@@ -10,6 +10,8 @@ from airflow_provider_dataarts.outcomes import DataArtsRunFailedError
 from airflow_provider_dataarts.sensors.factory import DataArtsFactoryInstancesSensor, DataArtsJobInstanceSensor
 from airflow_provider_dataarts.sensors.modelarts import ModelArtsVisualizationJobSensor
 from airflow_provider_dataarts.sensors.quality import DataArtsQualityInstanceSensor
+from tests.conftest import routes
+from tests.hook.conftest import set_connection
 from tests.operators.harness import run_task
 
 MODES = {
@@ -18,6 +20,7 @@ MODES = {
     "deferrable": {"deferrable": True},
 }
 FAST = {"poke_interval": 0.02, "timeout": 60}
+SHOW_34766 = "^/v1/[^/]+/jobs/nightly_sales/instances/34766$"
 
 
 @pytest.fixture(params=list(MODES))
@@ -83,6 +86,23 @@ def test_sensor_timeout_in_every_mode(live, mode) -> None:
 
 
 def test_a_transient_error_is_a_negative_poke(live) -> None:
-    live.admin.add_fault("status", path="^/v1/[^/]+/jobs/nightly_sales/instances/34766$", status=503, count=5)
+    live.admin.add_fault("status", path=SHOW_34766, status=503, count=5)
     sensor = DataArtsJobInstanceSensor(task_id="s", job_name="nightly_sales", instance_id=34766, **FAST)
     assert run_task(sensor)["status"] == "success"
+
+
+def test_tokens_refused_as_apigw_0301_while_polling_are_replaced(live, monkeypatch, mode) -> None:
+    """Tokens expiring while the wait polls, refused in the other documented form (``APIG.0301`` "token
+    expires", spelled ``APIGW.``): each is replaced, a poll refused twice is a negative poke, and the wait
+    reaches the run's outcome."""
+    set_connection(monkeypatch, live, "password", retry_delay=0.01)
+    live.admin.config(token_expired_code="APIG.0301", gateway_code_spelling="APIGW")
+    DataArtsHook().restart_job_instance("nightly_sales", 34766)
+    live.admin.advance(3.5)  # visibly running
+    live.admin.add_fault("token_expiry", path=SHOW_34766, method="GET", count=3)  # the first poll: twice
+    sensor = DataArtsJobInstanceSensor(task_id="s", job_name="nightly_sales", instance_id=34766, **mode)
+    result = run_task(sensor)
+    assert (result["status"], result["instance_id"]) == ("success", "34766")
+    polls = [entry["status"] for entry in routes(live, "dlf.show")]
+    assert polls[:4] == [401, 401, 401, 200] and set(polls[4:]) <= {200}
+    assert len(routes(live, "iam.token")) == 4  # the restart's token, then one for each refusal

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from airflow_provider_dataarts.api.phases import Phase
 from airflow_provider_dataarts.runs import factory_instances
 from tests.unit.runs.steps import HOUR_MS, NOW_MS, drive, shape, state
@@ -87,9 +89,10 @@ def test_an_instance_not_listed_is_not_started() -> None:
     )
 
 
-def test_the_baseline_changed_is_started_and_the_newest_row_counts() -> None:
+@pytest.mark.parametrize("order", ["oldest_first", "newest_first"])
+def test_the_baseline_changed_is_started_and_the_newest_row_counts(order) -> None:
     rows = [row("901", P1, "success"), row("905", P1, "success", submit=SUBMIT + 500)]  # the rerun added a row
-    observation, _ = observe(watch(target(P1, BEFORE)), rows)
+    observation, _ = observe(watch(target(P1, BEFORE)), rows if order == "oldest_first" else rows[::-1])
     assert state(observation) == (True, Phase.SUCCEEDED, "1 success")
     assert [item["instance_id"] for item in observation.summary["instances"]] == ["905"]
 
