@@ -103,8 +103,8 @@ def get_provider_info() -> dict[str, Any]:
     return {
         "package-name": "airflow-provider-dataarts",
         "name": "Huawei Cloud DataArts",
-        "description": "Restart and rerun Huawei Cloud DataArts Factory, DataArts Quality and ModelArts "
-        "visualization jobs, and wait for their outcome.",
+        "description": "Run, restart and rerun Huawei Cloud DataArts Factory, DataArts Quality and ModelArts "
+        "visualization jobs and wait for their outcome; start and stop DataArts job schedules.",
         "versions": [__version__],
         "integrations": [{"integration-name": integration, "tags": ["service"]}],
         "hooks": [
@@ -118,6 +118,7 @@ def get_provider_info() -> dict[str, Any]:
                 "integration-name": integration,
                 "python-modules": [
                     f"{_PACKAGE}.operators.factory",
+                    f"{_PACKAGE}.operators.jobs",
                     f"{_PACKAGE}.operators.quality",
                     f"{_PACKAGE}.operators.modelarts",
                 ],
@@ -148,6 +149,7 @@ def get_provider_info() -> dict[str, Any]:
         ],
         "extra-links": [
             f"{_PACKAGE}.links.DataArtsInstanceLink",
+            f"{_PACKAGE}.links.DataArtsJobLink",
             f"{_PACKAGE}.links.DataArtsQualityInstanceLink",
             f"{_PACKAGE}.links.ModelArtsVisualizationJobLink",
         ],

@@ -49,3 +49,10 @@ class ModelArtsVisualizationJobLink(_ConsoleLink):
 
     name = "ModelArts visualization job"
     service_path = "modelarts"
+
+
+class DataArtsJobLink(_ConsoleLink):
+    """DataArts Factory job in the DataArts Studio console."""
+
+    name = "DataArts Factory job"
+    service_path = "dataartsstudio"

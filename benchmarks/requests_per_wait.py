@@ -35,6 +35,7 @@ CASES = {
             "retry_task_version": "original_version",
             "begin_time": 1795305600000,
             "end_time": 1795320000000,
+            "jobs": [],
         },
     ),
     "DataArtsRerunQualityOperator": (
@@ -46,6 +47,16 @@ CASES = {
         "airflow_provider_dataarts.operators.modelarts",
         "ModelArtsRestartVisualizationOperator",
         {"job_id": "10"},
+    ),
+    "DataArtsRunJobOperator": (
+        "airflow_provider_dataarts.operators.jobs",
+        "DataArtsRunJobOperator",
+        {"job_name": "weekly_archive", "job_params": {"day": "2026-11-22"}},
+    ),
+    "DataArtsStopJobOperator (real-time job)": (
+        "airflow_provider_dataarts.operators.jobs",
+        "DataArtsStopJobOperator",
+        {"job_name": "clickstream_realtime"},
     ),
 }
 

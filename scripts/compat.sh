@@ -9,7 +9,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 find_uv
 PIPELINE=example_dataarts_pipeline
-ALL_DAGS="example_dataarts_pipeline example_dataarts_quality example_dataarts_restart_instance example_dataarts_retry_instances example_modelarts_visualization"
+ALL_DAGS="example_dataarts_pipeline example_dataarts_quality example_dataarts_restart_instance example_dataarts_retry_instances example_dataarts_run_job example_modelarts_visualization"
 
 run_job() {  # name, python version, constraints (or "lock"), DAGs...
   local name=$1 version=$2 pins=$3 venv=".venv-$1" python started

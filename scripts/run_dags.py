@@ -23,7 +23,17 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-ACTIONS = ("dlf.restart", "factory.retry", "quality.rerun", "modelarts.restart", "dlf.stop", "modelarts.stop")
+ACTIONS = (
+    "dlf.restart",
+    "dlf.run_once",
+    "dlf.start_job",
+    "dlf.stop_job",
+    "factory.retry",
+    "quality.rerun",
+    "modelarts.restart",
+    "dlf.stop",
+    "modelarts.stop",
+)
 
 
 def prepare_airflow(home: Path) -> None:

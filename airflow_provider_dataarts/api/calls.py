@@ -7,7 +7,7 @@ whole time window, finding a quality instance) are plain loops in :mod:`.scans`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from airflow_provider_dataarts.api import catalogue as api
@@ -15,6 +15,7 @@ from airflow_provider_dataarts.api import errors, fields
 from airflow_provider_dataarts.api.fields import UnusableAnswer
 from airflow_provider_dataarts.api.models import (
     FactoryInstance,
+    Job,
     JobInstance,
     Page,
     QualityInstance,
@@ -81,6 +82,16 @@ def read(
         return parsed(response, parse)
     field, param = asked_for
     return parsed(response, lambda data: _asked_for(parse(data), field, params[param]))
+
+
+def _new_id(response: ApiResponse, key: str) -> str:
+    """The new run's id in an accepted action's answer, or "" when it names none usable (the action
+    happened, whatever its id field holds: the run is then found by its time window)."""
+    try:
+        new_id = fields.word(fields.obj(response.json()), key)
+    except UnusableAnswer:
+        return ""
+    return new_id if new_id is not None and new_id.isdigit() else ""
 
 
 def _page(response: ApiResponse, items_key: str, total_key: str, parse: Callable[[Any], T]) -> Page[T]:
@@ -165,6 +176,44 @@ def list_job_instances(
     return _page(response, "instances", "total", JobInstance.from_api)
 
 
+def run_job_once(
+    job_name: str, job_params: Sequence[Mapping[str, Any]] | None = None, *, workspace: str | None = None
+) -> Steps[str]:
+    """Run a job once, now (``jobParams``: ``[{name, value, paramType}]``); returns the new instance's id, or ""
+    when the accepted answer names none usable (the run is then found by its time window)."""
+    body = {"jobParams": [dict(param) for param in job_params]} if job_params else None
+    response = yield from _single(Call(api.DLF_RUN_ONCE, {"job_name": job_name}, body=body, workspace=workspace))
+    return _new_id(response, "instanceId")
+
+
+def start_job(
+    job_name: str, job_params: Sequence[Mapping[str, Any]] | None = None, *, workspace: str | None = None
+) -> Steps[None]:
+    """Start a job's schedule (a batch job) or the job itself (a real-time job)."""
+    body = {"jobParams": [dict(param) for param in job_params]} if job_params else None
+    yield from _single(Call(api.DLF_START_JOB, {"job_name": job_name}, body=body, workspace=workspace))
+
+
+def stop_job(job_name: str, *, workspace: str | None = None) -> Steps[None]:
+    """Stop a job's schedule (a batch job) or the job itself (a real-time job)."""
+    yield from _single(Call(api.DLF_STOP_JOB, {"job_name": job_name}, workspace=workspace))
+
+
+def list_jobs(
+    job_name: str | None = None,
+    *,
+    job_type: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    workspace: str | None = None,
+) -> Steps[Page[Job]]:
+    """One page of jobs (``limit`` 1..100; ``jobName`` is not documented as an exact match: see
+    :func:`.scans.find_job`)."""
+    query = {"jobType": job_type, "offset": offset, "limit": limit, "jobName": job_name}
+    response = yield from _single(Call(api.DLF_LIST_JOBS, query=query, workspace=workspace))
+    return _page(response, "jobs", "total", Job.from_api)
+
+
 # --- DataArts Factory v2 ---------------------------------------------------------------------------
 
 
@@ -210,11 +259,7 @@ def rerun_quality_job(rule_type: int, rule_id: str, *, workspace: str | None = N
     response = yield from _single(
         Call(api.QUALITY_RERUN, body={"rule_type": rule_type, "rule_id": str(rule_id)}, workspace=workspace)
     )
-    try:
-        instance_id = fields.word(fields.obj(response.json()), "instance_id")
-    except UnusableAnswer:
-        return ""  # accepted (a 2xx JSON object): the rerun happened, whatever its id field holds
-    return instance_id if instance_id is not None and instance_id.isdigit() else ""
+    return _new_id(response, "instance_id")
 
 
 def list_quality_instances(

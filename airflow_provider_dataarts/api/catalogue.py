@@ -45,6 +45,8 @@ class Endpoint:
     #: the documented success answer: "object" (a JSON object), "empty" (no body), "is_success"
     #: (``{"is_success": true}``), "token" (an object and an ``X-Subject-Token`` header)
     answer: str = "object"
+    #: the ``Content-Type`` of a request without a body, where the SDK declares one with a charset
+    bodyless_content_type: str = "application/json"
 
     @property
     def is_read(self) -> bool:
@@ -69,6 +71,23 @@ DLF_SHOW_INSTANCE = Endpoint("dlf.show", Service.DLF, "GET", _DLF_INSTANCE, Work
 DLF_LIST_INSTANCES = Endpoint(
     "dlf.list", Service.DLF, "GET", "/v1/{project_id}/jobs/instances/detail", Workspace.OPTIONAL
 )
+_DLF_JOB = "/v1/{project_id}/jobs/{job_name}"
+#: run-immediate and start declare ``application/json;charset=UTF-8`` even without a body (SDK http_info)
+_CHARSET = "application/json;charset=UTF-8"
+DLF_RUN_ONCE = Endpoint(
+    "dlf.run_once", Service.DLF, "POST", _DLF_JOB + "/run-immediate", Workspace.OPTIONAL, bodyless_content_type=_CHARSET
+)
+DLF_START_JOB = Endpoint(
+    "dlf.start_job",
+    Service.DLF,
+    "POST",
+    _DLF_JOB + "/start",
+    Workspace.OPTIONAL,
+    answer="empty",
+    bodyless_content_type=_CHARSET,
+)
+DLF_STOP_JOB = Endpoint("dlf.stop_job", Service.DLF, "POST", _DLF_JOB + "/stop", Workspace.OPTIONAL, answer="empty")
+DLF_LIST_JOBS = Endpoint("dlf.list_jobs", Service.DLF, "GET", "/v1/{project_id}/jobs", Workspace.OPTIONAL)
 
 FACTORY_RETRY_INSTANCES = Endpoint(
     "factory.retry",

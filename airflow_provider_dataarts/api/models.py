@@ -101,6 +101,28 @@ class JobInstance:
 
 
 @dataclasses.dataclass(frozen=True)
+class Job:
+    """An item of the DataArts Factory v1 job list: ``name`` and ``status`` (its schedule's state) required."""
+
+    name: str
+    status: str
+    job_type: str | None = None
+    last_instance_status: str | None = None
+    last_update_time: int | None = None
+
+    @classmethod
+    def from_api(cls, data: Any) -> Job:
+        data = fields.obj(data, "a job")
+        return cls(
+            name=fields.text(data, "name", required=True) or "",
+            status=fields.status(data, "status"),
+            job_type=fields.word(data, "jobType"),
+            last_instance_status=fields.word(data, "lastInstanceStatus"),
+            last_update_time=fields.integer(data, "lastUpdateTime"),
+        )
+
+
+@dataclasses.dataclass(frozen=True)
 class FactoryInstance:
     """An item of the DataArts Factory v2 instance list: ``instance_id``, ``status`` and ``plan_time`` required."""
 

@@ -70,6 +70,13 @@ class DataArtsOperations:
     stop_job_instance = Operation(calls.stop_job_instance)
     get_job_instance = Operation(calls.get_job_instance)
     list_job_instances = Operation(calls.list_job_instances)
+    job_instances_since = Operation(scans.job_instances_since)
+    run_job_once = Operation(calls.run_job_once)
+    job_run_snapshot = Operation(scans.job_run_snapshot)
+    start_job = Operation(calls.start_job)
+    stop_job = Operation(calls.stop_job)
+    list_jobs = Operation(calls.list_jobs)
+    find_job = Operation(scans.find_job)
     # DataArts Factory v2
     retry_factory_instances = Operation(calls.retry_factory_instances)
     list_factory_instances = Operation(calls.list_factory_instances)

@@ -101,7 +101,7 @@ class RequestBuilder:
         url = base + call_path + (f"?{query_string}" if query_string else "")
         body = encode_body(call.body)
         headers = {
-            "Content-Type": JSON_BODY_TYPE if body is not None else "application/json",
+            "Content-Type": JSON_BODY_TYPE if body is not None else endpoint.bodyless_content_type,
             "User-Agent": USER_AGENT,
         }
         workspace = self.workspace_for(call)

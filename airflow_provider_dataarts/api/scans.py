@@ -22,7 +22,14 @@ from typing import TypeVar
 from airflow_provider_dataarts.api import calls
 from airflow_provider_dataarts.api.calls import Steps
 from airflow_provider_dataarts.api.errors import DataArtsApiError
-from airflow_provider_dataarts.api.models import FactoryInstance, Page, QualityInstance, QualityRuleResult
+from airflow_provider_dataarts.api.models import (
+    FactoryInstance,
+    Job,
+    JobInstance,
+    Page,
+    QualityInstance,
+    QualityRuleResult,
+)
 
 T = TypeVar("T")
 
@@ -30,6 +37,9 @@ HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
 #: the longest window one v2 list call asks for ("at most one month", SDK docstring)
 FACTORY_SPAN_MS = 30 * DAY_MS
+#: the longest part of a window one v1 instance list call covers: its exclusive bounds lie 1 ms outside,
+#: so the call asks for at most 7 days (v1 list page)
+V1_SPAN_MS = 7 * DAY_MS - 1
 #: the quality list documents no limit on its window: one request covers any
 QUALITY_SPAN_MS = 1000 * 366 * DAY_MS
 #: how far a start time may lie before the plan time (a waiting instance forced to run first), and
@@ -145,6 +155,67 @@ def all_pages(fetch: Callable[[int, int], Steps[Page[T]]], limit: int, key: Call
         rows += page.items
         offset += limit if by_record else 1
     raise ScanTooLargeError(f"reading the list needs more than {MAX_REQUESTS} requests")
+
+
+# --- DataArts Factory v1 ---------------------------------------------------------------------------
+
+
+def job_instances_since(
+    job_name: str, since: int, *, workspace: str | None = None, scan: Scan | None = None
+) -> Steps[list[JobInstance]]:
+    """Every v1 instance of job ``job_name`` (exact name) that started at or after ``since``, up to the
+    service's now plus the margin; every instance type (the one a run-once gets is not documented)."""
+
+    def fetch(after: int, before: int) -> Steps[Page[JobInstance]]:
+        return calls.list_job_instances(
+            job_name, min_plan_time=after, max_plan_time=before, limit=1000, offset=0, workspace=workspace
+        )
+
+    rows = yield from scan_window(fetch, since, longest=V1_SPAN_MS, scan=scan)
+    return [row for row in unique(rows, lambda row: row.instance_id) if row.job_name in (None, job_name)]
+
+
+@dataclasses.dataclass(frozen=True)
+class JobRunSnapshot:
+    """A job before a run-once: its recent instances, which a new run will be told apart from."""
+
+    since: int  # the earliest start time a run started from now on can show (the service's clock)
+    recent: list[JobInstance]  # the job's instances already listed from ``since`` on
+
+    @property
+    def known(self) -> list[str]:
+        return sorted(row.instance_id for row in self.recent)
+
+
+def job_run_snapshot(job_name: str, *, workspace: str | None = None) -> Steps[JobRunSnapshot]:
+    """The job's instances listed in the window a new run will show up in (from the service's now, less
+    the margin)."""
+    scan = Scan()
+    yield from scan.read(  # one small read to learn the service's clock
+        lambda after, before: calls.list_job_instances(job_name, limit=1, offset=0, workspace=workspace), 0, 0
+    )
+    since = scan.now() - MARGIN_MS
+    recent = yield from job_instances_since(job_name, since, workspace=workspace, scan=scan)
+    return JobRunSnapshot(since, recent)
+
+
+#: the job list shows one type at a time (``BATCH`` when not asked): a job is looked for in both
+JOB_TYPES = ("BATCH", "REAL_TIME")
+
+
+def find_job(job_name: str, *, workspace: str | None = None) -> Steps[Job | None]:
+    """The job named exactly ``job_name``, batch or real-time (the list's ``jobName`` filter may match
+    more than one name), or None."""
+    for job_type in JOB_TYPES:
+
+        def fetch(limit: int, offset: int, job_type: str = job_type) -> Steps[Page[Job]]:
+            return calls.list_jobs(job_name, job_type=job_type, limit=limit, offset=offset, workspace=workspace)
+
+        jobs = yield from all_pages(fetch, 100, lambda job: job.name)
+        found = next((job for job in jobs if job.name == job_name), None)
+        if found is not None:
+            return found
+    return None
 
 
 # --- DataArts Factory v2 ---------------------------------------------------------------------------

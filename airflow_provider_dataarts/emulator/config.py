@@ -1,5 +1,6 @@
 """The emulator's runtime switches: wire forms, error spellings, clock skew, token lifetime, and the
-readings of what the documents leave open (list paging and order, the v2 window, rerun rows).
+readings of what the documents leave open (list paging and order, the v2 window, rerun rows, the
+run-once instance type, the job list's name match).
 
 Each switch is declared once in :data:`CONFIG_CHECKS` with the values it accepts; scenarios
 (``config:``) and the admin API (``POST /_emulator/config``) both go through :meth:`Config.update`.
@@ -28,6 +29,12 @@ def _http_status() -> tuple[Any, str]:
     )
 
 
+def _instance_type() -> tuple[Any, str]:
+    return (
+        lambda value: not isinstance(value, bool) and value in (2, 0, 7)
+    ), "one of 2, 0, 7 (documented instance types)"
+
+
 #: every runtime switch: (check, what it must be); the admin API and scenarios refuse anything else
 CONFIG_CHECKS: dict[str, tuple[Any, str]] = {
     "field_form": _one_of("docs", "sdk"),
@@ -42,6 +49,8 @@ CONFIG_CHECKS: dict[str, tuple[Any, str]] = {
     "list_order": _one_of("newest_first", "oldest_first"),
     "list_window_on": _one_of("start_time", "plan_time"),
     "v2_rerun_rows": _one_of("update", "new"),
+    "run_once_instance_type": _instance_type(),
+    "job_list_name_match": _one_of("fuzzy", "exact"),
 }
 
 
@@ -68,6 +77,10 @@ class Config:
     list_window_on: str = "start_time"
     #: whether a v2 rerun updates the instance's row or adds a new row with the same plan time
     v2_rerun_rows: str = "update"
+    #: the ``instanceType`` of a run-immediate instance (undocumented): 2 manual, 0 normal or 7 schedule once
+    run_once_instance_type: int = 2
+    #: how the job list's ``jobName`` matches (undocumented): a substring (fuzzy) or the whole name
+    job_list_name_match: str = "fuzzy"
 
     def update(self, changes: Any) -> None:
         """Apply checked changes; raises ScenarioError (a ValueError) naming a bad key or value."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from airflow_provider_dataarts.emulator.factory_schedule import JobSchedule
 from airflow_provider_dataarts.emulator.scenario_checks import FINISHED
 
 IN_PROGRESS = frozenset(("waiting", "running"))
@@ -74,6 +75,7 @@ class FactoryInstance:
         "instance_id",
         "instance_type",
         "job",
+        "params",
         "plan_time",
         "rendered",
         "run",
@@ -94,6 +96,7 @@ class FactoryInstance:
         self.run: Run | None = None
         self.rendered: tuple[Snapshot, Any, bytes] | None = None  # the last detail body, for repeated reads
         self.visible_from: int | None = None  # a rerun's new row is listed only once its run is accepted
+        self.params: list[dict[str, str]] | None = None  # a run-once's jobParams
         self.base = self._initial(spec, project)
 
     @classmethod
@@ -107,12 +110,30 @@ class FactoryInstance:
         row.instance_type, row.version = old.instance_type, old.version + 1
         row.force_success, row.ignore_success = old.force_success, old.ignore_success
         row.script, old.script = old.script, []
-        row.rendered, row.run = None, None
+        row.rendered, row.run, row.params = None, None, old.params
         row.base = old.base = old.view(now)
         old.run = None
         row.restart(now, first, defaults, project)
         assert row.run is not None
         row.visible_from = now + row.run.lag
+        return row
+
+    @classmethod
+    def run_once(
+        cls, job: FactoryJob, instance_id: int, now: int, step: dict[str, Any], instance_type: int, project: str
+    ) -> FactoryInstance:
+        """A run-immediate's new instance: plan time now, ``waiting`` at once (its detail answers), listed
+        after the step's ``lag``, then ``wait``, ``running`` for ``duration`` and the step's outcome
+        (``step`` holds ms timings)."""
+        row = cls.__new__(cls)
+        row.job, row.instance_id, row.plan_time = job, instance_id, now
+        row.instance_type, row.version = instance_type, 1
+        row.force_success = row.ignore_success = False
+        row.script, row.rendered, row.params = [], None, None
+        row.base = Snapshot("waiting", None, None, now, tuple(Node(n["name"], n["type"], "waiting") for n in job.nodes))
+        wait, duration = step["lag"] + step["wait"], step["duration"]
+        row.run = row._new_run(now, 0, wait, duration, step["outcome"], step["failed_node"], 0, now, False, project)
+        row.visible_from = now + step["lag"]
         return row
 
     def visible(self, now: int) -> bool:
@@ -281,10 +302,15 @@ class FactoryInstance:
 class FactoryJob:
     """A DataArts Factory job in one workspace, with its instances (newest plan time first)."""
 
-    __slots__ = ("instances", "job_id", "name", "nodes", "workspace")
+    __slots__ = ("info", "instances", "job_id", "job_type", "name", "nodes", "runs", "schedule", "workspace")
 
     def __init__(self, spec: dict[str, Any], project: str) -> None:
         self.name: str = spec["name"]
+        self.job_type: str = spec["job_type"]
+        self.schedule = JobSchedule(spec)
+        self.runs: list[dict[str, Any]] = list(spec["runs"])  # scripted run-once outcomes
+        #: the job list's descriptive fields (owner, priority, create/update times, tags)
+        self.info = {key: spec[key] for key in ("owner", "priority", "create_time", "last_update_time", "tags")}
         self.workspace: str = spec["workspace"]
         self.job_id: int = spec["job_id"]
         self.nodes: list[dict[str, str]] = spec["nodes"]

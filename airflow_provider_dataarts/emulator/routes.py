@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from airflow_provider_dataarts.emulator import factory, factory_v2, iam, modelarts, quality
+from airflow_provider_dataarts.emulator import factory, factory_jobs, factory_v2, iam, modelarts, quality
 from airflow_provider_dataarts.emulator.errors import DLF, DQC, MODELARTS
 
 
@@ -31,6 +31,10 @@ DLF_LIST = Route("dlf.list", factory.list_instances, DLF, "optional")
 DLF_SHOW = Route("dlf.show", factory.show, DLF, "optional")
 DLF_RESTART = Route("dlf.restart", factory.restart, DLF, "optional")
 DLF_STOP = Route("dlf.stop", factory.stop, DLF, "optional")
+DLF_RUN_ONCE = Route("dlf.run_once", factory_jobs.run_once, DLF, "optional")
+DLF_START_JOB = Route("dlf.start_job", factory_jobs.start, DLF, "optional")
+DLF_STOP_JOB = Route("dlf.stop_job", factory_jobs.stop, DLF, "optional")
+DLF_LIST_JOBS = Route("dlf.list_jobs", factory_jobs.list_jobs, DLF, "optional")
 FACTORY_RETRY = Route("factory.retry", factory_v2.retry, DLF, "required")
 FACTORY_LIST = Route("factory.list", factory_v2.list_instances, DLF, "required")
 QUALITY_RERUN = Route("quality.rerun", quality.rerun, DQC, "required")
@@ -50,6 +54,10 @@ TABLE: tuple[tuple[str, str, Route], ...] = (
     ("GET", "/v1/{project_id}/jobs/{job_name}/instances/{instance_id}", DLF_SHOW),
     ("POST", "/v1/{project_id}/jobs/{job_name}/instances/{instance_id}/restart", DLF_RESTART),
     ("POST", "/v1/{project_id}/jobs/{job_name}/instances/{instance_id}/stop", DLF_STOP),
+    ("POST", "/v1/{project_id}/jobs/{job_name}/run-immediate", DLF_RUN_ONCE),
+    ("POST", "/v1/{project_id}/jobs/{job_name}/start", DLF_START_JOB),
+    ("POST", "/v1/{project_id}/jobs/{job_name}/stop", DLF_STOP_JOB),
+    ("GET", "/v1/{project_id}/jobs", DLF_LIST_JOBS),
     ("POST", "/v2/{project_id}/factory/jobs/{job_name}/instances/retry", FACTORY_RETRY),
     ("GET", "/v2/{project_id}/factory/jobs/{job_name}/instances/detail", FACTORY_LIST),
     ("POST", "/v2/{project_id}/quality/instances/restart", QUALITY_RERUN),

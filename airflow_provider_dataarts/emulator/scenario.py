@@ -77,6 +77,12 @@ def normalise(raw: Any, now_ms: int) -> dict[str, Any]:
     lag = as_num(defaults.get("lag"), "defaults.lag", 2)
     wait = as_num(defaults.get("wait"), "defaults.wait", 1)
     ids = {"job": _highest(raw, None, "job_id", 917_000), "instance": _highest(raw, "instances", "instance_id", 34_000)}
+    factory_jobs = [
+        factory_job(job, f"factory_jobs[{i}]", workspaces, ids, start_ms)
+        for i, job in enumerate(as_list(raw.get("factory_jobs"), "factory_jobs"))
+    ]
+    for job in factory_jobs:  # a real-time start/stop takes the restart lag unless the job says otherwise
+        job["schedule_lag"] = lag if job["schedule_lag"] is None else job["schedule_lag"]
     result = {
         "clock": {
             "start": start_ms,
@@ -94,10 +100,7 @@ def normalise(raw: Any, now_ms: int) -> dict[str, Any]:
             "step": as_num(defaults.get("step"), "defaults.step", wait or 1),
         },
         "config": dict(config),
-        "factory_jobs": [
-            factory_job(job, f"factory_jobs[{i}]", workspaces, ids)
-            for i, job in enumerate(as_list(raw.get("factory_jobs"), "factory_jobs"))
-        ],
+        "factory_jobs": factory_jobs,
         "quality_jobs": [
             quality_job(job, f"quality_jobs[{i}]", workspaces)
             for i, job in enumerate(as_list(raw.get("quality_jobs"), "quality_jobs"))
@@ -145,7 +148,7 @@ def _check_unique(scenario: dict[str, Any]) -> None:
 
 
 #: keys whose string values may be relative times ("yesterday 02:00", "now-90m")
-TIME_KEYS = frozenset({"plan_time", "submit_time", "start_time", "end_time", "create_time"})
+TIME_KEYS = frozenset({"plan_time", "submit_time", "start_time", "end_time", "create_time", "last_update_time"})
 
 
 def bundled(name: str | pathlib.Path) -> pathlib.Path | None:

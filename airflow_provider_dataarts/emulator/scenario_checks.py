@@ -28,6 +28,10 @@ FACTORY_STATUSES = (
 #: what a restart accepts: "only when it is in the successful, failed, or canceled state" (the v1 restart page)
 FINISHED = frozenset(("success", "fail", "manual-stop"))
 OUTCOMES = ("success", "fail", "running-exception", "manual-stop")
+#: the job list's ``jobType`` (default BATCH)
+JOB_TYPES = ("BATCH", "REAL_TIME")
+#: a batch job's ``schedule.type`` (Viewing Job Details): EXECUTE_ONCE jobs have no schedule to start
+SCHEDULE_TYPES = ("CRON", "EVENT", "EXECUTE_ONCE")
 RUN_STATUSES = ("RUNNING", "SUCCESS", "FAILED", "ALARMING", "SUSPENDING", "UNKNOWN")
 NOTIFY_STATUSES = ("NOT_TRIGGERED", "SUCCESS", "FAILED")
 #: the abnormal-table export's status of a rule result (SDK ``SubInstanceResult`` docstring): not a verdict

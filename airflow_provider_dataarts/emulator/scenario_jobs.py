@@ -7,10 +7,13 @@ from typing import Any
 
 from airflow_provider_dataarts.emulator.scenario_checks import (
     ABNORMAL_TABLE_STATUSES,
+    DEFAULT_USER,
     FACTORY_STATUSES,
+    JOB_TYPES,
     NOTIFY_STATUSES,
     OUTCOMES,
     RUN_STATUSES,
+    SCHEDULE_TYPES,
     ScenarioError,
     as_enum,
     as_int,
@@ -84,8 +87,66 @@ def _factory_instance(item: Any, where: str, nodes: list[str], next_id: Callable
     }
 
 
-def factory_job(item: Any, where: str, workspaces: list[str], ids: dict[str, int]) -> dict[str, Any]:
-    check_keys(item, where, ("name", "workspace", "job_id", "nodes", "instances"))
+_JOB_KEYS = (
+    "name",
+    "workspace",
+    "job_id",
+    "nodes",
+    "instances",
+    "job_type",
+    "schedule",
+    "schedule_type",
+    "schedule_lag",
+    "starts",
+    "runs",
+    "owner",
+    "priority",
+    "create_time",
+    "last_update_time",
+    "tags",
+)
+#: the statuses a scenario may start a job in (a real-time job's STARTING / STOPPING only follow a call)
+_INITIAL = {"BATCH": ("SCHEDULING", "STOPPED", "PAUSED"), "REAL_TIME": ("NORMAL", "STOPPED", "EXCEPTION")}
+_MONTH_MS = 30 * 86_400_000
+
+
+def _job_schedule(item: dict[str, Any], where: str, names: list[str], start_ms: int) -> dict[str, Any]:
+    """A job's type, schedule state and scripts (run-once outcomes; real-time start outcomes), and the
+    job list's descriptive fields."""
+    job_type = as_enum(item.get("job_type"), f"{where}.job_type", JOB_TYPES, "BATCH")
+    batch = job_type == "BATCH"
+    if not batch:
+        for key in ("schedule_type", "runs"):
+            if item.get(key) is not None:
+                raise ScenarioError(f"{where}.{key}: only batch jobs have it")
+    elif item.get("starts") is not None:
+        raise ScenarioError(f"{where}.starts: only real-time jobs have it")
+    schedule_type = as_enum(item.get("schedule_type"), f"{where}.schedule_type", SCHEDULE_TYPES, "CRON")
+    once = schedule_type == "EXECUTE_ONCE"
+    initial = ("STOPPED",) if once else _INITIAL[job_type]
+    default = "STOPPED" if once else "SCHEDULING" if batch else "NORMAL"
+    created = as_time(item.get("create_time"), f"{where}.create_time", start_ms - _MONTH_MS)
+    priority = as_enum(item.get("priority"), f"{where}.priority", (0, 1, 2), 0)
+    return {
+        "job_type": job_type,
+        "schedule": as_enum(item.get("schedule"), f"{where}.schedule", initial, default),
+        "schedule_type": schedule_type,
+        "schedule_lag": as_num(item.get("schedule_lag"), f"{where}.schedule_lag", allow_none=True),
+        "starts": [
+            as_enum(outcome, f"{where}.starts[{i}]", ("NORMAL", "EXCEPTION"))
+            for i, outcome in enumerate(as_list(item.get("starts"), f"{where}.starts"))
+        ],
+        "runs": [_restart(r, f"{where}.runs[{i}]", names) for i, r in enumerate(as_list(item.get("runs"), where))],
+        "owner": as_str(item.get("owner"), f"{where}.owner", DEFAULT_USER["name"]),
+        "priority": priority,
+        "create_time": created,
+        "last_update_time": as_time(item.get("last_update_time"), f"{where}.last_update_time", created),
+        "tags": [as_str(tag, f"{where}.tags[]") for tag in as_list(item.get("tags"), f"{where}.tags")],
+    }
+
+
+def factory_job(item: Any, where: str, workspaces: list[str], ids: dict[str, int], start_ms: int = 0) -> dict[str, Any]:
+    check_keys(item, where, _JOB_KEYS)
     nodes = []
     for i, node in enumerate(as_list(item.get("nodes"), f"{where}.nodes")):
         node_where = f"{where}.nodes[{i}]"
@@ -119,6 +180,7 @@ def factory_job(item: Any, where: str, workspaces: list[str], ids: dict[str, int
             _factory_instance(inst, f"{where}.instances[{i}]", names, next_instance)
             for i, inst in enumerate(as_list(item.get("instances"), f"{where}.instances"))
         ],
+        **_job_schedule(item, where, names, start_ms),
     }
 
 

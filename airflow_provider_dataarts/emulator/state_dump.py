@@ -32,6 +32,8 @@ def _factory(st: EmulatorState, now: int) -> list[dict[str, Any]]:
             run = inst.run
             item["pending"] = run is not None and run.final is None
             item["scripted_restarts_left"] = len(inst.script)
+            if inst.params is not None:
+                item["job_params"] = inst.params
             instances.append(item)
         jobs.append(
             {
@@ -39,6 +41,10 @@ def _factory(st: EmulatorState, now: int) -> list[dict[str, Any]]:
                 "workspace": job.workspace,
                 "job_id": job.job_id,
                 "nodes": job.nodes,
+                "job_type": job.job_type,
+                "schedule": job.schedule.status(now),
+                "schedule_params": job.schedule.params,
+                "scripted_runs_left": len(job.runs),
                 "instances": instances,
             }
         )

@@ -6,6 +6,8 @@ and again after rendering, and the bad-input catalogue tests them directly.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -163,3 +165,65 @@ def rerun_body(
     if concurrent is not None:
         body["concurrent"] = validation.integer("concurrent", concurrent, minimum=1, maximum=128)
     return body
+
+
+#: the documented kinds of job parameter (``paramType`` in the v1 SDK, ``type`` on the current pages)
+PARAM_TYPES = ("variable", "constants")
+_PARAM_TYPE_KEYS = ("paramType", "type")
+#: a job parameter's name: 1-64 letters, digits, '-' or '_' (huaweicloudsdkdgc JobParam docstring)
+_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def job_params(value: Any) -> list[dict[str, str]] | None:
+    """``job_params`` as the API's ``jobParams``: from ``{name: value}`` or ``[{name, value[, paramType]}]``
+    (``type`` is accepted for ``paramType`` and sent as given); values are sent as strings (numbers are
+    converted; anything else is refused)."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        items: list[Any] = [{"name": name, "value": item} for name, item in value.items()]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        raise InvalidParameterError(
+            "job_params", f"expected a dict {{name: value}} or a list of {{name, value}}, got {type(value).__name__}"
+        )
+    params = [_job_param(f"job_params[{index}]", item) for index, item in enumerate(items)]
+    names = [param["name"] for param in params]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise InvalidParameterError("job_params", f"a name is given twice: {twice}")
+    return params
+
+
+def _job_param(where: str, item: Any) -> dict[str, str]:
+    if not isinstance(item, Mapping):
+        raise InvalidParameterError(where, f"expected a dict with 'name' and 'value', got {type(item).__name__}")
+    allowed = ("name", "value", *_PARAM_TYPE_KEYS)
+    unknown = sorted(str(key) for key in item if key not in allowed)
+    if unknown:
+        raise InvalidParameterError(where, f"unknown keys {unknown}; allowed keys: {', '.join(map(repr, allowed))}")
+    type_keys = [key for key in _PARAM_TYPE_KEYS if item.get(key) is not None]
+    if len(type_keys) > 1:
+        raise InvalidParameterError(where, "give 'paramType' or 'type', not both")
+    name = validation.text(f"{where}.name", item.get("name"), max_length=64)
+    if not _PARAM_NAME.fullmatch(name):
+        raise InvalidParameterError(
+            f"{where}.name", f"may hold only letters, digits, '-' and '_' (the API's rule): {name!r}"
+        )
+    param = {"name": name, "value": _param_value(where, item)}
+    for key in type_keys:
+        param[key] = validation.choice(f"{where}.{key}", item[key], PARAM_TYPES)
+    return param
+
+
+def _param_value(where: str, item: Mapping[str, Any]) -> str:
+    value = item.get("value")
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InvalidParameterError(f"{where}.value", f"expected a string or a number, got {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidParameterError(f"{where}.value", f"must be a finite number, got {value!r}")
+    text = str(value)
+    if len(text) > 1024:
+        raise InvalidParameterError(f"{where}.value", "is longer than 1024 characters (the API's limit)")
+    return text

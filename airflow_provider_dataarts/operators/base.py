@@ -170,7 +170,8 @@ class ActThenWaitOperator(DataArtsTaskMixin, BaseOperator):
                 event = self._wait(context, wait)  # deferred, this raises: the trigger's event comes back above
                 if event is None:  # not waiting for completion, and the action took effect
                     started = {"kind": self.kind.name, "outcome": "started", "acted": wait.acted}
-                    return {**started, **self.identity(), "watch": wait.wire_watch}
+                    ids = {**self.identity(), **self.link_target(wait.wire_watch)}
+                    return {**started, **ids, "watch": wait.wire_watch}
             unconfirmed = unconfirmed_actions(event["watch"])
             if not should_act_again(event["status"], unconfirmed, self.kind.every_run_shows):
                 return self._finish(event, wait.acted)

@@ -1,13 +1,16 @@
 """A DataArts Factory v1 job instance: observed through its detail, stopped with the v1 stop API.
 
-Watch: :class:`JobInstanceWatch`.
+Watch: :class:`JobInstanceWatch`. A run-once whose answer was lost has no instance id yet: its run is
+the job's first instance listed in the window from ``since`` that is not ``known`` (listed before the
+action), so a run whose answer was lost is waited for, never requested again while it may show up.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
 
-from airflow_provider_dataarts.api.phases import FACTORY_STATUS_NOTES
+from airflow_provider_dataarts.api import errors
+from airflow_provider_dataarts.api.phases import FACTORY_STATUS_NOTES, Phase
 from airflow_provider_dataarts.runs.base import MAX_LISTED, Kind, Observation
 
 if TYPE_CHECKING:
@@ -17,12 +20,19 @@ if TYPE_CHECKING:
 
 class JobInstanceWatch(TypedDict):
     """One v1 job instance. ``baseline`` is the instance's ``[status, startTime, endTime]`` before a
-    restart, or None to take the current run as it is."""
+    restart, or None to take the current run as it is. ``instance_id`` None: the job's first new
+    instance from ``since`` (epoch ms, the service's clock) that is not in ``known``."""
 
     job_name: str
-    instance_id: str
+    instance_id: str | None
     workspace: str | None
     baseline: list[Any] | None
+    since: NotRequired[int | None]
+    known: NotRequired[list[str]]
+
+
+#: the instance type of a manual run (SDK docstring: 2 手工调度); preferred when two new runs show up
+MANUAL_INSTANCE_TYPE = 2
 
 
 def node_summary(node: JobNode) -> dict[str, Any]:
@@ -64,15 +74,41 @@ def summarize(instance: JobInstance) -> dict[str, Any]:
 
 
 def describe(watch: JobInstanceWatch) -> str:
+    if watch.get("instance_id") is None:
+        return f"DataArts job {watch['job_name']!r} run (new instance not known yet)"
     return f"DataArts job {watch['job_name']!r} instance {watch['instance_id']}"
+
+
+def _new_run(watch: JobInstanceWatch) -> Steps[str | None]:
+    """The id of the job's first instance from ``since`` that was not listed before the action (a manual
+    run first, should another run of the job start in the same window), or None."""
+    from airflow_provider_dataarts.api import scans
+
+    since = cast(int, watch.get("since"))
+    rows = yield from scans.job_instances_since(watch["job_name"], since, workspace=watch.get("workspace"))
+    known = set(watch.get("known") or ())
+    new = [row for row in rows if row.instance_id not in known]
+    if not new:
+        return None
+    first = min(new, key=lambda row: (row.instance_type != MANUAL_INSTANCE_TYPE, row.start_time or 0, row.instance_id))
+    return first.instance_id
 
 
 def observe(watch: JobInstanceWatch) -> Steps[Observation]:
     from airflow_provider_dataarts.api import calls
 
-    instance = yield from calls.get_job_instance(
-        watch["job_name"], watch["instance_id"], workspace=watch.get("workspace")
-    )
+    instance_id = watch.get("instance_id")
+    if instance_id is None:
+        instance_id = yield from _new_run(watch)
+        if instance_id is None:
+            return Observation(False, Phase.IN_PROGRESS, "not listed yet", {"job_name": watch["job_name"]})
+    try:
+        instance = yield from calls.get_job_instance(watch["job_name"], instance_id, workspace=watch.get("workspace"))
+    except errors.DataArtsNotFoundError:
+        if watch.get("since") is None:
+            raise
+        # a run-once's instance, named by the action's answer, that the detail does not show yet
+        return Observation(False, Phase.IN_PROGRESS, "not listed yet", {"instance_id": instance_id})
     baseline = watch.get("baseline")
     started = baseline is None or instance.fingerprint() != list(baseline)
     return Observation(
@@ -87,7 +123,12 @@ def observe(watch: JobInstanceWatch) -> Steps[Observation]:
 def stop(watch: JobInstanceWatch) -> Steps[None]:
     from airflow_provider_dataarts.api import calls
 
-    yield from calls.stop_job_instance(watch["job_name"], watch["instance_id"], workspace=watch.get("workspace"))
+    instance_id = watch.get("instance_id")
+    if instance_id is None:
+        instance_id = yield from _new_run(watch)
+        if instance_id is None:  # the stop script stops only a run it has seen: it showed, then went away
+            raise errors.DataArtsNotFoundError(f"{describe(watch)}: the new run is no longer listed")
+    yield from calls.stop_job_instance(watch["job_name"], instance_id, workspace=watch.get("workspace"))
 
 
 KIND: Kind[JobInstanceWatch] = Kind("dlf_job_instance", describe, observe, stop, watch=JobInstanceWatch)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_provider_dataarts.runs import factory_instances, job_instance, quality, visualization
+from airflow_provider_dataarts.runs import factory_instances, job_instance, job_schedule, quality, visualization
 from airflow_provider_dataarts.runs.base import Kind
 from airflow_provider_dataarts.triggers.base import TRIGGERS, DataArtsRunTrigger
 
@@ -17,6 +17,12 @@ class DataArtsJobInstanceTrigger(DataArtsRunTrigger):
     """Waits for a DataArts Factory v1 job instance to finish (after a restart, for the new run)."""
 
     kind = job_instance.KIND
+
+
+class DataArtsJobScheduleTrigger(DataArtsRunTrigger):
+    """Waits for a DataArts Factory job's schedule to be started or stopped."""
+
+    kind = job_schedule.KIND
 
 
 class DataArtsFactoryInstancesTrigger(DataArtsRunTrigger):

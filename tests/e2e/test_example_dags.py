@@ -53,7 +53,8 @@ def test_every_example_dag_succeeds(tmp_path) -> None:
     routes = [entry["route"] for entry in results["requests"]]
     # One action per acting task: nothing was restarted twice.
     assert routes.count("dlf.restart") == 3 and routes.count("factory.retry") == 3
-    assert routes.count("quality.rerun") == 4 and routes.count("modelarts.restart") == 3
+    assert routes.count("quality.rerun") == 5 and routes.count("modelarts.restart") == 3
+    assert routes.count("dlf.run_once") == 2 and routes.count("dlf.stop_job") == routes.count("dlf.start_job") == 1
     assert "restart_no_wait" in process.stdout and "outcome success" in process.stdout
 
 

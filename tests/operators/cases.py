@@ -5,7 +5,8 @@ Targets come from the emulator's default scenario:
   its scripted restart fails at ``load``, so the old outcome cannot pass for the new one);
 - v2 rerun: ``daily report café`` 34771 (rerun succeeds) and ``nightly_sales`` 34765 (fails at ``load``);
 - quality: the comparison job (SUCCESS) and the quality job (first rerun ALARMING on sub-rule 12);
-- ModelArts: job 10 (walks 1, 4, 7, 8) and, with its first restart scripted to end 5 SUBMIT_FAILED, a failure.
+- ModelArts: job 10 (walks 1, 4, 7, 8) and, with its first restart scripted to end 5 SUBMIT_FAILED, a failure;
+- run once: ``weekly_archive`` (success) and ``ad_hoc_export`` (its first run fails at ``upload``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from airflow_provider_dataarts.hooks.dataarts import DataArtsHook
 from airflow_provider_dataarts.operators.factory import DataArtsRestartInstanceOperator, DataArtsRetryInstancesOperator
+from airflow_provider_dataarts.operators.jobs import DataArtsRunJobOperator
 from airflow_provider_dataarts.operators.modelarts import ModelArtsRestartVisualizationOperator
 from airflow_provider_dataarts.operators.quality import DataArtsRerunQualityOperator
 
@@ -70,10 +72,16 @@ def _modelarts(emulator: Any, succeed: bool, kwargs: dict[str, Any]) -> Any:
     return ModelArtsRestartVisualizationOperator(task_id="tensorboard", job_id="10", **kwargs)
 
 
+def _run_job(emulator: Any, succeed: bool, kwargs: dict[str, Any]) -> Any:
+    job = "weekly_archive" if succeed else "ad_hoc_export"
+    return DataArtsRunJobOperator(task_id="run", job_name=job, job_params={"day": "2026-11-22"}, **kwargs)
+
+
 CASES = [
     Case("restart_instance", _v1, "dlf.restart", "dlf.stop", "failed nodes: load", lag=3),
     Case("retry_instances", _v2, "factory.retry", "dlf.stop", "failed nodes: load (fail, log obs://", lag=3),
     Case("rerun_quality", _quality, "quality.rerun", None, "a rule alarm fired", lag=3),
     Case("restart_visualization", _modelarts, "modelarts.restart", "modelarts.stop", "5 SUBMIT_FAILED", lag=3),
+    Case("run_job", _run_job, "dlf.run_once", "dlf.stop", "failed nodes: upload (fail, log obs://", lag=3),
 ]
 CASE_IDS = [case.name for case in CASES]

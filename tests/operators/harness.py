@@ -25,8 +25,9 @@ except ImportError:  # Airflow 2
 class FakeTaskInstance:
     """The task-instance surface the provider uses: XCom push, ``max_tries``, reschedule date."""
 
-    def __init__(self, max_tries: int = 2) -> None:
+    def __init__(self, max_tries: int = 2, try_number: int = 1) -> None:
         self.max_tries = max_tries
+        self.try_number = try_number
         self.xcom: dict[str, Any] = {}
         self.first_reschedule_date: Any = None
 

@@ -15,6 +15,11 @@ import pytest
 from airflow_provider_dataarts.api import errors
 from airflow_provider_dataarts.api.settings import from_connection
 from airflow_provider_dataarts.operators.factory import DataArtsRestartInstanceOperator, DataArtsRetryInstancesOperator
+from airflow_provider_dataarts.operators.jobs import (
+    DataArtsRunJobOperator,
+    DataArtsStartJobOperator,
+    DataArtsStopJobOperator,
+)
 from airflow_provider_dataarts.operators.modelarts import ModelArtsRestartVisualizationOperator
 from airflow_provider_dataarts.operators.quality import DataArtsRerunQualityOperator
 from airflow_provider_dataarts.sensors.factory import DataArtsFactoryInstancesSensor, DataArtsJobInstanceSensor
@@ -27,6 +32,8 @@ V1 = DataArtsRestartInstanceOperator
 V2 = DataArtsRetryInstancesOperator
 QUALITY = DataArtsRerunQualityOperator
 MODELARTS = ModelArtsRestartVisualizationOperator
+RUN, START, STOP = DataArtsRunJobOperator, DataArtsStartJobOperator, DataArtsStopJobOperator
+RUN_OK = {"job_name": "nightly_sales"}
 V1_OK = {"job_name": "nightly_sales", "instance_id": 34765}
 RETRY = {"job_id": 917567, "plan_time": 1732601580000, "submit_time": 1732239754684}
 V2_OK = {"job_name": "nightly_sales", "retry_location": "errorNode", "retry_task_version": "original_version"}
@@ -131,6 +138,43 @@ OPERATOR_CASES: list[tuple[type, dict, str]] = [
     (MODELARTS, {"job_id": " 10"}, "job_id"),
     (MODELARTS, {"job_id": "a" * 200}, "job_id"),
     *[(MODELARTS, {"job_id": "10", name: value}, name) for name, value in COMMON],
+    # DataArtsRunJobOperator, DataArtsStartJobOperator, DataArtsStopJobOperator
+    (RUN, {"job_name": ""}, "job_name"),
+    (RUN, {"job_name": ".."}, "job_name"),
+    (RUN, {"job_name": None}, "job_name"),
+    (RUN, {**RUN_OK, "job_params": "day=1"}, "job_params"),
+    (RUN, {**RUN_OK, "job_params": 5}, "job_params"),
+    (RUN, {**RUN_OK, "job_params": ["day"]}, "job_params[0]"),
+    (RUN, {**RUN_OK, "job_params": {"day": None}}, "job_params[0].value"),
+    (RUN, {**RUN_OK, "job_params": {"day": ["1"]}}, "job_params[0].value"),
+    (RUN, {**RUN_OK, "job_params": {"day": True}}, "job_params[0].value"),
+    (RUN, {**RUN_OK, "job_params": {"day": float("nan")}}, "job_params[0].value"),
+    (RUN, {**RUN_OK, "job_params": {"day": "x" * 1025}}, "job_params[0].value"),
+    (RUN, {**RUN_OK, "job_params": {"": "1"}}, "job_params[0].name"),
+    (RUN, {**RUN_OK, "job_params": {"d" * 65: "1"}}, "job_params[0].name"),
+    (RUN, {**RUN_OK, "job_params": {"run date": "1"}}, "job_params[0].name"),
+    (RUN, {**RUN_OK, "job_params": [{"name": "day"}]}, "job_params[0].value"),
+    (RUN, {**RUN_OK, "job_params": [{"value": "1"}]}, "job_params[0].name"),
+    (RUN, {**RUN_OK, "job_params": [{"name": "day", "value": "1", "kind": "x"}]}, "job_params[0]"),
+    (
+        RUN,
+        {**RUN_OK, "job_params": [{"name": "day", "value": "1", "paramType": "constant"}]},
+        "job_params[0].paramType",
+    ),
+    (
+        RUN,
+        {**RUN_OK, "job_params": [{"name": "d", "value": "1", "type": "variable", "paramType": "variable"}]},
+        "job_params[0]",
+    ),
+    (RUN, {**RUN_OK, "job_params": [{"name": "d", "value": "1"}, {"name": "d", "value": "2"}]}, "job_params"),
+    *[(RUN, {**RUN_OK, name: value}, name) for name, value in COMMON],
+    (START, {"job_name": ""}, "job_name"),
+    (START, {**RUN_OK, "job_params": {"day": object()}}, "job_params[0].value"),
+    (START, {**RUN_OK, "poll_interval": 0}, "poll_interval"),
+    (STOP, {"job_name": "a\nb"}, "job_name"),
+    (STOP, {"job_name": ".."}, "job_name"),
+    (STOP, {**RUN_OK, "start_timeout": 0}, "start_timeout"),
+    (STOP, {**RUN_OK, "workspace": "w s"}, "workspace"),
     # Sensors
     (DataArtsJobInstanceSensor, {"job_name": "", "instance_id": 1}, "job_name"),
     (DataArtsJobInstanceSensor, {"job_name": "j", "instance_id": "x"}, "instance_id"),
@@ -193,6 +237,9 @@ RENDERED_CASES = [
     (V2, MODE_2, "begin_time", "{{ params.begin }}", "not a time"),
     (QUALITY, {"rule_id": "1"}, "rule_type", "{{ params.kind }}", "quality-job"),
     (MODELARTS, {"job_id": "10"}, "workspace", "{{ params.ws }}", "bad workspace"),
+    (RUN, RUN_OK, "job_name", "{{ params.job }}", None),
+    (RUN, RUN_OK, "job_params", "{{ params.job_params }}", "day=1"),
+    (START, RUN_OK, "job_name", "{{ params.job }}", ".."),
 ]
 CASE_COUNT = len(OPERATOR_CASES) + len(CONNECTION_CASES) + len(RENDERED_CASES)
 

@@ -25,12 +25,14 @@ ACTION_PATHS = {
     "factory.retry": "^/v2/[^/]+/factory/jobs/.+/retry$",
     "quality.rerun": "^/v2/[^/]+/quality/instances/restart$",
     "modelarts.restart": "^/v1/[^/]+/visualization-jobs/.+/restart$",
+    "dlf.run_once": "^/v1/[^/]+/jobs/[^/]+/run-immediate$",
 }
 STATUS_PATHS = {
     "dlf.restart": "^/v1/[^/]+/jobs/[^/]+/instances/[0-9]+$",
     "factory.retry": "^/v2/[^/]+/factory/jobs/[^/]+/instances/detail$",
     "quality.rerun": "^/v2/[^/]+/quality/instances$",
     "modelarts.restart": "^/v1/[^/]+/visualization-jobs/[0-9]+$",
+    "dlf.run_once": "^/v1/[^/]+/jobs/instances/detail$",  # the look before acting: the job's recent instances
 }
 #: answers to an action that was served: (id, fault options)
 BAD_ACTION_ANSWERS = [

@@ -3,7 +3,8 @@
     python -m tests.soak.harness --runs 200 [--workers 2] [--json out.json]      (scripts/soak.sh)
 
 Every run restarts its own remote targets (a v1 instance, a v2 instance, a quality job, a
-visualization job; about one in eight scripted to fail) with the four operators and two sensors,
+visualization job; about one in eight scripted to fail), runs a job once (one in eight fails) and starts
+then stops a job's schedule, with every operator and two sensors,
 waiting in the worker or deferred, over AK/SK or IAM tokens. Meanwhile the emulator injects at random
 429s with and without Retry-After, 500/502/503, delays past the client's read timeout, connections
 dropped before and after processing (the mix changes every few seconds); IAM tokens expire every few
@@ -89,6 +90,9 @@ def break_point(kind: str, plan: dict[str, Any]) -> tuple[str, str]:
         return f"/factory/jobs/{job}/instances/retry", f"^/v2/[^/]+/factory/jobs/{job}/instances/detail"
     if kind == "vis":
         return f"/visualization-jobs/{plan['vis']}/restart", f"^/v1/[^/]+/visualization-jobs/{plan['vis']}$"
+    if kind == "run":
+        job = plan["run_job"].replace(" ", "%20")
+        return f"/jobs/{job}/run-immediate", f"^/v1/[^/]+/jobs/{job}/instances/[0-9]+$"
     return "/quality/instances/restart", "^/v2/[^/]+/quality/instances$"
 
 
@@ -116,7 +120,7 @@ def run_worker(runs: list[int], plans: list[dict], url: str, output: str, seed: 
     rng, results = random.Random(seed), []
     for run in runs:
         plan = plans[run]
-        breaker.action, breaker.target = break_point(("v1", "v2", "quality", "vis")[run % 4], plan)
+        breaker.action, breaker.target = break_point(("v1", "v2", "quality", "vis", "run")[run % 5], plan)
         dag = dags["dataarts_soak_deferred" if run % 2 else "dataarts_soak_worker"]
         started = time.monotonic()
         dag_run = dag.test(run_conf=conf_for(plan, "password" if rng.random() < 0.5 else "aksk"))

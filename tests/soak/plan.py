@@ -18,7 +18,7 @@ def scenario(runs: int, seed: int) -> tuple[dict[str, Any], list[dict[str, Any]]
     nodes = [{"name": "extract"}, {"name": "load"}]
     factory, quality, visualization, plans = [], [], [], []
     for run in range(runs):
-        outcome = {kind: rng.random() >= FAIL_SHARE for kind in ("v1", "v2", "quality", "vis")}
+        outcome = {kind: rng.random() >= FAIL_SHARE for kind in ("v1", "v2", "quality", "vis", "run")}
         timing = {"lag": rng.uniform(10, 30), "wait": 2, "duration": rng.uniform(20, 60)}
         for offset, kind in enumerate(("v1", "v2")):
             result = {"outcome": "success" if outcome[kind] else "fail", **timing}
@@ -41,6 +41,27 @@ def scenario(runs: int, seed: int) -> tuple[dict[str, Any], list[dict[str, Any]]
                     "instances": [instance],
                 }
             )
+        run_result = {"outcome": "success" if outcome["run"] else "fail", **timing}
+        if not outcome["run"]:
+            run_result["failed_node"] = "load"
+        factory.append(
+            {
+                "name": f"soak run job {run}",
+                "workspace": "ws-default",
+                "job_id": 900_000 + run,
+                "nodes": nodes,
+                "runs": [run_result] * 3,
+            }
+        )
+        factory.append(  # a schedule to start, then stop (a batch job: the change shows at once)
+            {
+                "name": f"soak schedule job {run}",
+                "workspace": "ws-default",
+                "job_id": 950_000 + run,
+                "nodes": nodes,
+                "schedule": "STOPPED",
+            }
+        )
         quality.append(
             {
                 "id": str(8_000_000_000 + run),
@@ -76,6 +97,8 @@ def scenario(runs: int, seed: int) -> tuple[dict[str, Any], list[dict[str, Any]]
                 "v2": [f"soak v2 job {run}", 700_000 + 2 * run + 1, BASE_MS],
                 "quality": str(8_000_000_000 + run),
                 "vis": f"soak-vis-{run}",
+                "run_job": f"soak run job {run}",
+                "schedule_job": f"soak schedule job {run}",
             }
         )
     users = [{"domain": "soak-domain", "name": "soak-user", "password": "soak-password-not-a-secret-anywhere"}]
@@ -101,6 +124,8 @@ def conf_for(plan: dict[str, Any], auth: str) -> dict[str, Any]:
         "v2_task_retrys": [retry],
         "quality_rule": plan["quality"],
         "vis_job": plan["vis"],
+        "run_job": plan["run_job"],
+        "schedule_job": plan["schedule_job"],
     }
 
 
@@ -113,4 +138,7 @@ def expected_states(plan: dict[str, Any]) -> dict[str, str]:
         "quality_rerun": "success" if ok["quality"] else "failed",
         "vis_restart": "success" if ok["vis"] else "failed",
         "vis_sensor": "success" if ok["vis"] else "upstream_failed",
+        "run_job": "success" if ok["run"] else "failed",
+        "start_schedule": "success",
+        "stop_schedule": "success",
     }

@@ -13,7 +13,15 @@ import itertools
 from typing import Any
 from urllib.parse import unquote
 
-ACTIONS = {"dlf.restart": "v1", "factory.retry": "v2", "quality.rerun": "quality", "modelarts.restart": "vis"}
+ACTIONS = {
+    "dlf.restart": "v1",
+    "factory.retry": "v2",
+    "quality.rerun": "quality",
+    "modelarts.restart": "vis",
+    "dlf.run_once": "run",
+    "dlf.start_job": "start",
+    "dlf.stop_job": "stop",
+}
 
 
 def _target_of(entry: dict[str, Any]) -> tuple[str, str]:
@@ -22,12 +30,14 @@ def _target_of(entry: dict[str, Any]) -> tuple[str, str]:
         return kind, str((entry.get("body") or {}).get("rule_id"))
     if kind == "vis":
         return kind, entry["path"].split("/visualization-jobs/")[1].split("/")[0]
+    if kind in ("run", "start", "stop"):
+        return kind, unquote(entry["path"].split("/jobs/")[1].rsplit("/", 1)[0])
     return kind, unquote(entry["path"].split("/jobs/")[1].split("/instances")[0])
 
 
 def _run_length_ms(kind: str, plan: dict[str, Any]) -> float:
     timing = plan["timing"]
-    if kind in ("v1", "v2"):
+    if kind in ("v1", "v2", "run"):
         seconds = timing["lag"] + timing["wait"] + timing["duration"]
     elif kind == "quality":
         seconds = timing["lag"] + timing["duration"]
@@ -45,6 +55,9 @@ def duplicates(plans: list[dict[str, Any]], log: list[dict[str, Any]]) -> tuple[
         owners[("v2", plan["v2"][0])] = plan
         owners[("quality", plan["quality"])] = plan
         owners[("vis", plan["vis"])] = plan
+        owners[("run", plan["run_job"])] = plan
+        owners[("start", plan["schedule_job"])] = plan
+        owners[("stop", plan["schedule_job"])] = plan
     accepted: dict[tuple[str, str], list[int]] = collections.defaultdict(list)
     for entry in log:
         if entry["route"] not in ACTIONS:
@@ -59,7 +72,9 @@ def duplicates(plans: list[dict[str, Any]], log: list[dict[str, Any]]) -> tuple[
         times.sort()
         total += len(times)
         for previous, current in itertools.pairwise(times):
-            ended_failed = not plan["succeed"][kind] and current >= previous + _run_length_ms(kind, plan)
+            # a schedule's start or stop never fails: a second one is always a duplicate
+            failed = kind not in ("start", "stop") and not plan["succeed"][kind]
+            ended_failed = failed and current >= previous + _run_length_ms(kind, plan)
             duplicate += not ended_failed
     return total, duplicate
 

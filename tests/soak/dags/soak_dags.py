@@ -1,4 +1,4 @@
-"""The soak's DAGs: all four operators and two sensors, waiting in the worker or deferred.
+"""The soak's DAGs: every operator and two sensors, waiting in the worker or deferred.
 
 Each run names its own remote targets in its conf (see ``tests/soak/harness.py``), so a run's
 outcome is known in advance from the scenario, whatever faults the emulator injects meanwhile.
@@ -11,6 +11,11 @@ import datetime as dt
 from airflow.providers.common.compat.sdk import DAG
 
 from airflow_provider_dataarts.operators.factory import DataArtsRestartInstanceOperator, DataArtsRetryInstancesOperator
+from airflow_provider_dataarts.operators.jobs import (
+    DataArtsRunJobOperator,
+    DataArtsStartJobOperator,
+    DataArtsStopJobOperator,
+)
 from airflow_provider_dataarts.operators.modelarts import ModelArtsRestartVisualizationOperator
 from airflow_provider_dataarts.operators.quality import DataArtsRerunQualityOperator
 from airflow_provider_dataarts.sensors.factory import DataArtsJobInstanceSensor
@@ -27,6 +32,8 @@ PARAMS = {
     "v2_task_retrys": [],
     "quality_rule": "",
     "vis_job": "",
+    "run_job": "",
+    "schedule_job": "",
 }
 
 for mode in ("worker", "deferred"):
@@ -77,6 +84,20 @@ for mode in ("worker", "deferred"):
         vis_sensor = ModelArtsVisualizationJobSensor(
             task_id="vis_sensor", job_id="{{ params.vis_job }}", deferrable=not deferred, **SENSE
         )
+        DataArtsRunJobOperator(
+            task_id="run_job",
+            job_name="{{ params.run_job }}",
+            job_params={"business_date": "{{ ds }}"},
+            deferrable=deferred,
+            **WAIT,
+        )
+        start = DataArtsStartJobOperator(
+            task_id="start_schedule", job_name="{{ params.schedule_job }}", deferrable=deferred, **WAIT
+        )
+        stop = DataArtsStopJobOperator(
+            task_id="stop_schedule", job_name="{{ params.schedule_job }}", deferrable=deferred, **WAIT
+        )
         v1 >> v1_sensor
         vis >> vis_sensor
+        start >> stop
     globals()[dag.dag_id] = dag

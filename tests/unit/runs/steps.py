@@ -30,13 +30,15 @@ def answer(body: Any = None) -> ApiResponse:
 
 
 def drive(steps: Steps[Any], reply: Callable[[Call], Any]) -> tuple[Any, list[Call]]:
-    """Run ``steps`` to the end, answering each call with ``answer(reply(call))``; the result and the calls."""
+    """Run ``steps`` to the end, answering each call with ``answer(reply(call))`` - or, when ``reply`` gives
+    an exception, throwing it in as the hook does with an error answer; the result and the calls."""
     calls: list[Call] = []
     try:
         call = next(steps)
         while True:
             calls.append(call)
-            call = steps.send(answer(reply(call)))
+            replied = reply(call)
+            call = steps.throw(replied) if isinstance(replied, BaseException) else steps.send(answer(replied))
     except StopIteration as done:
         return done.value, calls
 

@@ -82,3 +82,72 @@ def test_stop_sends_the_v1_stop() -> None:
     assert [shape(call) for call in calls] == [
         ("dlf.stop", {"job_name": "nightly_sales", "instance_id": "34766"}, "ws-a")
     ]
+
+
+# --- a run-once: the instance the action created, found even when its answer was lost ----------------
+
+RUN_ONCE = {"job_name": "nightly_sales", "instance_id": None, "workspace": "ws-a", "baseline": None}
+
+
+def listed(instance_id: int, instance_type: int, start: int, status: str = "running") -> dict:
+    body = {"instanceId": instance_id, "jobName": "nightly_sales", "status": status, "planTime": start}
+    return {**body, "startTime": start, "endTime": None, "instanceType": instance_type}
+
+
+def observe_run_once(watch: dict, rows: list[dict], detail_body: dict | BaseException | None = None):
+    def reply(call):
+        if call.endpoint.name == "dlf.list":
+            return {"total": len(rows), "instances": rows}
+        assert call.endpoint.name == "dlf.show" and detail_body is not None
+        return detail_body
+
+    return drive(job_instance.observe(watch), reply)
+
+
+def test_a_run_once_without_its_id_is_the_first_new_instance_a_manual_one_first() -> None:
+    watch = {**RUN_ONCE, "since": START, "known": ["34770"]}
+    rows = [listed(34770, 2, START + 1), listed(34772, 0, START + 2), listed(34771, 2, START + 3)]
+    observation, calls = observe_run_once(watch, rows, detail("running", end=None) | {"instanceId": 34771})
+    assert state(observation) == (True, Phase.IN_PROGRESS, "running")
+    listing = calls[0]
+    assert (listing.query["jobName"], listing.query["preciseQuery"], listing.query["minPlanTime"]) == (
+        "nightly_sales",
+        True,
+        START - 1,
+    )
+    assert listing.query["instanceType"] is None  # the type a run-once gets is not documented: not filtered
+    assert shape(calls[-1]) == ("dlf.show", {"job_name": "nightly_sales", "instance_id": "34771"}, "ws-a")
+
+
+def test_a_run_once_not_listed_yet_has_not_started() -> None:
+    watch = {**RUN_ONCE, "since": START, "known": ["34770"]}
+    observation, calls = observe_run_once(watch, [listed(34770, 2, START + 1)])
+    assert state(observation) == (False, Phase.IN_PROGRESS, "not listed yet")
+    assert [call.endpoint.name for call in calls] == ["dlf.list"]
+
+
+def test_a_run_once_named_by_its_answer_but_not_shown_yet_has_not_started() -> None:
+    from airflow_provider_dataarts.api.errors import DataArtsNotFoundError
+
+    watch = {**RUN_ONCE, "instance_id": "34771", "since": START, "known": []}
+    observation, _ = observe_run_once(watch, [], DataArtsNotFoundError("DLF.0137: the instance does not exist"))
+    assert state(observation) == (False, Phase.IN_PROGRESS, "not listed yet")
+
+
+def test_a_missing_instance_that_is_not_a_run_once_is_an_error() -> None:
+    import pytest
+
+    from airflow_provider_dataarts.api.errors import DataArtsNotFoundError
+
+    with pytest.raises(DataArtsNotFoundError):
+        observe_run_once(WATCH, [], DataArtsNotFoundError("DLF.0137: the instance does not exist"))
+
+
+def test_a_run_once_is_stopped_once_found() -> None:
+    watch = {**RUN_ONCE, "since": START, "known": []}
+
+    def reply(call):
+        return {"total": 1, "instances": [listed(34771, 2, START + 1)]} if call.endpoint.name == "dlf.list" else None
+
+    _, calls = drive(job_instance.KIND.stop(watch), reply)  # type: ignore[misc]
+    assert shape(calls[-1]) == ("dlf.stop", {"job_name": "nightly_sales", "instance_id": "34771"}, "ws-a")
