@@ -222,6 +222,7 @@ RENDERED_CASES += [
     (cls, kwargs, name, "{{ params.name }}", value)
     for cls, kwargs, name in PATH_PARAMETERS
     for value in [*UNSENDABLE_NAMES, None]
+    if (cls, name, value) not in [(row[0], row[2], row[4]) for row in RENDERED_CASES]
 ]
 CASE_COUNT = len(OPERATOR_CASES) + len(CONNECTION_CASES) + len(RENDERED_CASES)
 
