@@ -76,8 +76,9 @@ def test_retry_after_is_capped_on_the_async_transport_and_in_the_shared_budget(v
         error, pauses = _run_async(server, monkeypatch, lambda hook: hook.get_job_instance("j", 1))
     assert isinstance(error, errors.DataArtsThrottledError), repr(error)
     (pause,) = pauses  # one credential, one endpoint: one budget
-    assert pause <= MAX_PAUSE == 120.0  # every call of the credential waits at most two minutes
-    expected = DEFAULT_PAUSE if seconds is None else seconds  # an unreadable header: a short default pause
+    assert pause <= 120.0 == MAX_PAUSE  # every call of the credential waits at most two minutes
+    expected = 1.0 if seconds is None else seconds  # an unreadable header: a short pause (DEFAULT_PAUSE)
+    assert DEFAULT_PAUSE == 1.0
     assert expected - 0.5 <= pause <= expected  # paused as the header asks, within the cap
     assert error.retry_after == seconds
 
