@@ -126,8 +126,14 @@ def _decoded(body: bytes) -> Any:
         return ValueError  # not JSON: no action documents it
 
 
+#: the documented answers of actions, and near them: no body, ``{"is_success": true}`` with anything beside
+ACCEPTANCES = st.sampled_from([b"", b" \n", b"null"]) | st.dictionaries(st.sampled_from(KEYS), LEAVES, max_size=4).map(
+    lambda extra: _bytes({**extra, "is_success": True})
+)
+
+
 @pytest.mark.parametrize("action", list(ACTIONS))
-@given(body=BODIES, status=STATUSES)
+@given(body=BODIES | ACCEPTANCES, status=STATUSES)
 def test_an_action_is_accepted_only_by_its_documented_answer(action, body, status) -> None:
     """Accepted (no error) only when the body is the documented answer; a documented answer without
     an error in it is accepted; anything else is the provider's error, never a raw exception."""
