@@ -4,9 +4,10 @@ Huawei's gateway limits each user (of the order of 40 requests per 10 s for Data
 thousand waits polling on their own would trip it and keep tripping it. Instead all async calls of
 one credential to one service endpoint take turns through one :class:`RequestBudget`. Like TCP, it
 starts slowly and doubles every second while calls succeed (up to the connection's ``rate_limit``, or
-no limit at all); at the first 429 it pauses for ``Retry-After``, drops to a little under what the
-gateway let through over the last window, and from then on creeps back up (additive increase,
-multiplicative decrease).
+no limit at all); at the first 429 it pauses for ``Retry-After`` (at most :data:`MAX_PAUSE`: one header
+must not pause every wait of a credential for days), drops to a little under what the gateway let
+through over the last window, and from then on creeps back up (additive increase, multiplicative
+decrease).
 
 Each event loop keeps its budgets in its :class:`~.loop_state.LoopState`: ``loop_state().budget(...)``.
 """
@@ -15,7 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import math
 import time
+
+from airflow_provider_dataarts.api.responses import MAX_RETRY_AFTER
 
 #: requests per second a budget starts at: a triggerer restarting with a thousand waits must not
 #: fire them all at once; each success adds one (doubling every second) until the first 429
@@ -34,6 +38,10 @@ WINDOW = 10.0
 TICK = 0.1
 #: a burst of 429s is one congestion event: the rate is cut at most once per this many seconds
 CUT_INTERVAL = 1.0
+#: the longest pause one 429 imposes on every call of a credential (``Retry-After`` held to it), and the
+#: pause of a 429 without a readable one
+MAX_PAUSE = MAX_RETRY_AFTER
+DEFAULT_PAUSE = 1.0
 
 
 class RequestBudget:
@@ -111,8 +119,14 @@ class RequestBudget:
             accepted = self._accepted_rate(now)
             self.rate = max(MIN_RATE, min(self.rate, accepted) * DECREASE)
             self._last_cut = now
-        self._paused_until = max(self._paused_until, now + (retry_after if retry_after is not None else 1.0))
+        pause = DEFAULT_PAUSE if retry_after is None or math.isnan(retry_after) else retry_after
+        self._paused_until = max(self._paused_until, now + min(max(pause, 0.0), MAX_PAUSE))
         self._next_slot = max(self._next_slot, self._paused_until)
+
+    @property
+    def resumes_at(self) -> float:
+        """When (``time.monotonic()``) a 429's pause ends: no caller goes before it."""
+        return self._paused_until
 
     def succeeded(self) -> None:
         """A call went through: speed up (fast until the first 429, gently after it)."""

@@ -22,6 +22,7 @@ from airflow_provider_dataarts.operators.jobs import (
 )
 from airflow_provider_dataarts.operators.modelarts import ModelArtsRestartVisualizationOperator
 from airflow_provider_dataarts.operators.quality import DataArtsRerunQualityOperator
+from airflow_provider_dataarts.sensors.base import DataArtsRunSensor
 from airflow_provider_dataarts.sensors.factory import DataArtsFactoryInstancesSensor, DataArtsJobInstanceSensor
 from airflow_provider_dataarts.sensors.modelarts import ModelArtsVisualizationJobSensor
 from airflow_provider_dataarts.sensors.quality import DataArtsQualityInstanceSensor
@@ -195,6 +196,28 @@ OPERATOR_CASES: list[tuple[type, dict, str]] = [
     (ModelArtsVisualizationJobSensor, {"job_id": ""}, "job_id"),
 ]
 
+#: (what is built, good arguments, the parameter sent as a path segment - or, for rule_id, in the body)
+PATH_PARAMETERS: list[tuple[type, dict, str]] = [
+    (V1, V1_OK, "job_name"),
+    (V1, V1_OK, "instance_id"),
+    (V2, MODE_1, "job_name"),
+    (QUALITY, {"rule_id": "1"}, "rule_id"),  # no rerun of rule "None"
+    (MODELARTS, {"job_id": "10"}, "job_id"),
+    (DataArtsJobInstanceSensor, {"job_name": "j", "instance_id": 1}, "job_name"),
+    (DataArtsJobInstanceSensor, {"job_name": "j", "instance_id": 1}, "instance_id"),
+    (DataArtsFactoryInstancesSensor, {"job_name": "j", "plan_time": 1732608520000}, "job_name"),
+    (DataArtsQualityInstanceSensor, {"instance_id": "1"}, "instance_id"),
+    (ModelArtsVisualizationJobSensor, {"job_id": "10"}, "job_id"),
+]
+#: names the transports would normalise (``/jobs/../instances/1`` is another path) or a template's nothing
+UNSENDABLE_NAMES = [".", "..", "None", ""]
+OPERATOR_CASES += [
+    row
+    for cls, kwargs, name in PATH_PARAMETERS
+    for value in UNSENDABLE_NAMES
+    if (row := (cls, {**kwargs, name: value}, name)) not in OPERATOR_CASES
+]
+
 CONNECTION_BASE = {"region": "cn-north-4", "project_id": "0123456789abcdef"}
 CONNECTION_CASES: list[tuple[str | None, str | None, dict, str]] = [
     (None, "SK", CONNECTION_BASE, "login (access key)"),
@@ -241,6 +264,13 @@ RENDERED_CASES = [
     (RUN, RUN_OK, "job_params", "{{ params.job_params }}", "day=1"),
     (START, RUN_OK, "job_name", "{{ params.job }}", ".."),
 ]
+#: a template that rendered a name the transports would normalise, or nothing (None: a native render)
+RENDERED_CASES += [
+    (cls, kwargs, name, "{{ params.name }}", value)
+    for cls, kwargs, name in PATH_PARAMETERS
+    for value in [*UNSENDABLE_NAMES, None]
+    if (cls, name, value) not in [(row[0], row[2], row[4]) for row in RENDERED_CASES]
+]
 CASE_COUNT = len(OPERATOR_CASES) + len(CONNECTION_CASES) + len(RENDERED_CASES)
 
 
@@ -266,16 +296,23 @@ def test_bad_connection_names_the_field(login, password, extra, parameter) -> No
 @pytest.mark.parametrize(
     ("cls", "kwargs", "name", "template", "rendered"),
     RENDERED_CASES,
-    ids=[f"{row[0].__name__}-{row[2]}" for row in RENDERED_CASES],
+    ids=[f"{row[0].__name__}-{row[2]}-{row[4]!r}" for row in RENDERED_CASES],
 )
 def test_templated_bad_input_fails_after_rendering_before_any_request(
     live, cls, kwargs, name, template, rendered
 ) -> None:
-    operator = cls(task_id="t", **{**kwargs, name: template})  # a template cannot be checked at parse time
-    setattr(operator, name, rendered)  # what rendering produced
-    with pytest.raises(InvalidParameterError) as raised:
-        operator.execute({"ti": None, "task_state_store": None})
-    assert raised.value.parameter == name
+    task = cls(task_id="t", **{**kwargs, name: template})  # a template cannot be checked at parse time
+    setattr(task, name, rendered)  # what rendering produced
+    context = {"ti": None, "task_state_store": None}
+    # a sensor is checked where it starts: its first poke, or its deferrable execute
+    starts = [task.execute]
+    if isinstance(task, DataArtsRunSensor):
+        task.deferrable = True
+        starts = [task.poke, task.execute]
+    for start in starts:
+        with pytest.raises(InvalidParameterError) as raised:
+            start(context)
+        assert raised.value.parameter == name
     assert routes(live) == []
 
 

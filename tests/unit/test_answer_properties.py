@@ -1,9 +1,10 @@
 """Property tests: for any answer, each parser returns a model or raises the provider's error, and no
 wait ever reports success from an answer that does not carry the run's successful status.
 
-Bodies are drawn from any JSON value (NaN, huge numbers, deep nesting included), from objects built
-of the documented keys with any values (so near-valid answers are common), and from raw bytes. Each
-test runs at least 1,000 examples (the ``dataarts`` Hypothesis profile, tests/conftest.py).
+Each action is accepted only by its documented answer (no body, ``{"is_success": true}``, a JSON
+object). Bodies are drawn from any JSON value (NaN, huge numbers, deep nesting included), from objects
+built of the documented keys with any values (so near-valid answers are common), and from raw bytes.
+Each test runs at least 1,000 examples (the ``dataarts`` Hypothesis profile, tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -83,9 +84,6 @@ PARSERS: dict[str, Callable[[], Any]] = {
     "quality results": lambda: calls.quality_results_page("5"),
     "visualization detail": lambda: calls.get_visualization_job("10"),
     "visualization list": lambda: calls.list_visualization_jobs(),
-    "quality rerun": lambda: calls.rerun_quality_job(1, "7"),
-    "v1 restart": lambda: calls.restart_job_instance("j", 1),
-    "visualization restart": lambda: calls.restart_visualization_job("10"),
 }
 
 
@@ -98,6 +96,62 @@ def test_every_parser_returns_a_model_or_the_providers_error(parser, body, statu
     except errors.DataArtsError as error:
         message = str(error)
     assert len(message) <= errors.MAX_ERROR_TEXT
+
+
+#: every action: its call, and its documented answer as a test of the decoded body (None: no body)
+ACTIONS: dict[str, tuple[Callable[[], Any], Callable[[Any], bool]]] = {
+    "dlf.restart": (lambda: calls.restart_job_instance("j", 1), lambda data: data is None),
+    "dlf.stop": (lambda: calls.stop_job_instance("j", 1), lambda data: data is None),
+    "factory.retry": (lambda: calls.retry_factory_instances("j", {"retry_location": "errorNode"}), lambda d: d is None),
+    "quality.rerun": (lambda: calls.rerun_quality_job(1, "7"), lambda data: isinstance(data, dict)),
+    "modelarts.restart": (lambda: calls.restart_visualization_job("10"), lambda d: _is_success(d)),
+    "modelarts.stop": (lambda: calls.stop_visualization_job("10"), lambda data: _is_success(data)),
+}
+#: what an answer carries when it reports an error (a 2xx with one of these is refused with its code)
+ERROR_KEYS = ("error_code", "errorCode", "error", "error_msg", "errorMsg", "error_message")
+
+
+def _is_success(data: Any) -> bool:
+    return isinstance(data, dict) and data.get("is_success") is True
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN and Infinity are not JSON
+
+
+def _decoded(body: bytes) -> Any:
+    try:
+        return json.loads(body, parse_constant=_no_constant) if body.strip() else None
+    except ValueError:
+        return ValueError  # not JSON: no action documents it
+
+
+#: the documented answers of actions, and near them: no body, ``{"is_success": true}`` with anything beside
+ACCEPTANCES = st.sampled_from([b"", b" \n", b"null"]) | st.dictionaries(st.sampled_from(KEYS), LEAVES, max_size=4).map(
+    lambda extra: _bytes({**extra, "is_success": True})
+)
+
+
+@pytest.mark.parametrize("action", list(ACTIONS))
+@given(body=BODIES | ACCEPTANCES, status=STATUSES)
+def test_an_action_is_accepted_only_by_its_documented_answer(action, body, status) -> None:
+    """Accepted (no error) only when the body is the documented answer; a documented answer without
+    an error in it is accepted; anything else is the provider's error, never a raw exception."""
+    call, documented = ACTIONS[action]
+    data = _decoded(body)
+    refusal: errors.DataArtsError | None = None
+    try:
+        _drive(call(), body, status)
+    except errors.DataArtsError as error:
+        refusal = error
+    if refusal is None:
+        assert documented(data), f"{action} accepted {body!r}"
+    else:
+        assert len(str(refusal)) <= errors.MAX_ERROR_TEXT
+        clean = not isinstance(data, dict) or (
+            data.get("is_success") is not False and all(data.get(key) in (None, "") for key in ERROR_KEYS)
+        )
+        assert not (documented(data) and clean), f"{action} refused its documented answer {body!r}: {refusal}"
 
 
 @given(body=BODIES, status=STATUSES)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import time
 
-from airflow_provider_dataarts.hooks.budget import START_RATE, UNLIMITED_ABOVE, RequestBudget
+import pytest
+
+from airflow_provider_dataarts.hooks.budget import DEFAULT_PAUSE, MAX_PAUSE, START_RATE, UNLIMITED_ABOVE, RequestBudget
 from airflow_provider_dataarts.hooks.loop_state import loop_state
 
 
@@ -97,3 +99,19 @@ def test_long_trigger_sleeps_end_on_a_shared_tick_and_short_ones_are_exact(monke
     assert 5.0 <= slept[0] <= 5.0 + base.TICK + 1e-3
     assert abs(wake / base.TICK - round(wake / base.TICK)) < 1e-2  # on the tick grid: triggers wake together
     assert slept[1] == 0.3
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "pause"),
+    [(float("inf"), 120.0), (999999.0, 120.0), (1e300, 120.0), (30.0, 30.0), (-3.0, 0.0), (float("nan"), 1.0),
+     (None, 1.0)],
+)  # fmt: skip
+def test_one_429_pauses_the_shared_budget_at_most_max_pause(retry_after, pause) -> None:
+    """Whatever a caller hands over, one 429 never pauses every call of a credential beyond MAX_PAUSE (two
+    minutes); without a readable Retry-After it pauses for DEFAULT_PAUSE (a second)."""
+    assert (MAX_PAUSE, DEFAULT_PAUSE) == (120.0, 1.0)
+    budget = RequestBudget()
+    before = time.monotonic()
+    budget.throttled(retry_after)
+    after = time.monotonic()
+    assert before + pause <= budget.resumes_at <= after + pause
