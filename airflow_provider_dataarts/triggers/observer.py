@@ -29,6 +29,13 @@ if TYPE_CHECKING:
 _TOKENS = itertools.count()
 
 
+async def pause(seconds: float) -> None:
+    """The wait between two reads of a group (on the loop's ticks, as every trigger's sleep)."""
+    from airflow_provider_dataarts.triggers.base import sleep_on_tick
+
+    await sleep_on_tick(seconds)
+
+
 def _retrieved(future: asyncio.Future[Any]) -> None:
     """Mark a read's failure as seen even when no member was waiting for it (no asyncio warning)."""
     if not future.cancelled():
@@ -50,6 +57,8 @@ class Observer:
         self.members: dict[int, tuple[Any, float]] = {}
         self.reads = 0
         self._upcoming: asyncio.Future[Any] | None = None
+        #: the read under way, and the members it covers (those that were members when it started)
+        self._in_flight: tuple[asyncio.Future[Any], frozenset[int]] | None = None
         self._task: asyncio.Task[None] | None = None
 
     def join(self, watch: Any, poll_interval: float) -> int:
@@ -72,23 +81,25 @@ class Observer:
                 del observers[self.key]
 
     def upcoming(self) -> asyncio.Future[Any]:
-        """The answer of the next read to start (a read under way may not cover a member that just joined)."""
+        """The answer of the next read to start."""
         if self._upcoming is None:
             self._upcoming = asyncio.get_running_loop().create_future()
             self._upcoming.add_done_callback(_retrieved)
         return self._upcoming
 
-    async def rows(self) -> Any:
-        """The rows of the next read (its error, if it fails)."""
+    async def rows(self, token: int) -> Any:
+        """The rows of the read under way if it covers the member, else of the next one (its error, if it
+        fails). A member asks again only once it has used its last rows, so either is newer."""
+        if self._in_flight is not None and token in self._in_flight[1]:
+            return await asyncio.shield(self._in_flight[0])
         return await asyncio.shield(self.upcoming())
 
     async def _cycle(self) -> None:
-        from airflow_provider_dataarts.triggers.base import sleep_on_tick
-
         while self.members:
             future, self._upcoming = self.upcoming(), None
             watches = [watch for watch, _ in self.members.values()]
             interval = min(interval for _, interval in self.members.values())
+            self._in_flight = (future, frozenset(self.members))
             self.reads += 1
             try:
                 rows = await self.hook.run(self.batch.read(watches))
@@ -99,7 +110,9 @@ class Observer:
                 future.set_exception(error)
             else:
                 future.set_result(rows)
-            await sleep_on_tick(interval)
+            finally:
+                self._in_flight = None
+            await pause(interval)
 
 
 class Membership:
@@ -112,7 +125,7 @@ class Membership:
 
     async def look(self, hook: DataArtsAsyncHook, watch: Any) -> Observation:
         """The run as the next read shows it; read on its own when the rows do not show it."""
-        rows = await self.observer.rows()
+        rows = await self.observer.rows(self.token)
         observation = await hook.run(self.observer.batch.observe(watch, rows))
         if observation is None:  # not in the list (yet): never an end; the run's own read decides
             observation = await hook.run(self.kind.observe(watch))
