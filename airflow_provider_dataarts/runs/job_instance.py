@@ -6,16 +6,16 @@ action), so a run whose answer was lost is waited for, never requested again whi
 
 Deferred, the waits of one job share one read of the v1 instance list per cycle (:data:`BATCH`): the
 window from the earliest time a watched run can start (``since``, else its baseline's start time) to the
-service's now, in parts of at most 7 days. The list carries status and times, not nodes: the
-instance's detail is read once, when the list shows the run ended. A watched instance missing from
-the list is read on its own that time (never taken for an end). Watches with no lower bound (no
-baseline and no ``since``: a sensor on an instance) or one older than :data:`BATCH_MAX_AGE_MS` poll
-their own instance.
+service's now, in parts of at most 7 days (a baseline weeks old costs a request per week of window
+and cycle: the service's clock, which the window is read by, is known only from its answers). The
+list carries status and times, not nodes: the instance's detail is read once, when the list shows the
+run ended. A watched instance missing from the list is read on its own that time (never taken for an
+end). Watches with no lower bound (no baseline and no ``since``: a sensor on an instance id) poll their
+own instance.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
 
@@ -148,10 +148,6 @@ def stop(watch: JobInstanceWatch) -> Steps[None]:
 
 # --- many waits, one list read (deferred waits only: see triggers/observer.py) ----------------------
 
-#: a watch whose window would reach back further than one list request covers (7 days) polls on its own
-BATCH_MAX_AGE_MS = 7 * 24 * 3_600_000 - 2 * 3_600_000
-
-
 def _since(watch: JobInstanceWatch) -> int | None:
     """The earliest start time the watched run (or, before a restart shows, its previous run) can list
     with: ``since``, else the baseline's start time (a restart starts after it), else None."""
@@ -164,9 +160,8 @@ def _since(watch: JobInstanceWatch) -> int | None:
 
 
 def batch_group(watch: JobInstanceWatch) -> Hashable | None:
-    """The job's list, for a watch with a window that one list request can cover."""
-    since = _since(watch)
-    if since is None or time.time() * 1000 - since > BATCH_MAX_AGE_MS:
+    """The job's list, for a watch that says from when its run can list."""
+    if _since(watch) is None:
         return None
     return (watch["job_name"], watch.get("workspace"))
 
