@@ -79,7 +79,10 @@ def build(
                 "rule_type": 1,
                 "workspace": "ws-default",
                 "rules": [{"sub_rule_id": 1}],
-                "runs": [{"run_status": "SUCCESS" if succeed else "FAILED", "lag": 2, "duration": duration}],
+                # reruns 5 ms apart: 250 runs starting at one instant would hold more rows than a page
+                "runs": [
+                    {"run_status": "SUCCESS" if succeed else "FAILED", "lag": 2 + index * 0.005, "duration": duration}
+                ],
             }
         )
         targets.append({"kind": "quality", "rule_id": rule_id, "succeed": succeed})
