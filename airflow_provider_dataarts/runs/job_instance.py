@@ -148,6 +148,7 @@ def stop(watch: JobInstanceWatch) -> Steps[None]:
 
 # --- many waits, one list read (deferred waits only: see triggers/observer.py) ----------------------
 
+
 def _since(watch: JobInstanceWatch) -> int | None:
     """The earliest start time the watched run (or, before a restart shows, its previous run) can list
     with: ``since``, else the baseline's start time (a restart starts after it), else None."""
