@@ -60,6 +60,8 @@ class Observer:
         #: the read under way, and the members it covers (those that were members when it started)
         self._in_flight: tuple[asyncio.Future[Any], frozenset[int]] | None = None
         self._task: asyncio.Task[None] | None = None
+        #: set when a member waits for the next read: a read starts only then (and one interval after the last)
+        self._asked = asyncio.Event()
 
     def join(self, watch: Any, poll_interval: float) -> int:
         """Add a member; the first one starts the cycle."""
@@ -85,6 +87,7 @@ class Observer:
         if self._upcoming is None:
             self._upcoming = asyncio.get_running_loop().create_future()
             self._upcoming.add_done_callback(_retrieved)
+        self._asked.set()
         return self._upcoming
 
     async def rows(self, token: int) -> Any:
@@ -96,7 +99,10 @@ class Observer:
 
     async def _cycle(self) -> None:
         while self.members:
+            await self._asked.wait()  # no read nobody waits for (members busy with a detail read or leaving)
+            self._asked.clear()
             future, self._upcoming = self.upcoming(), None
+            self._asked.clear()  # upcoming() set it again
             watches = [watch for watch, _ in self.members.values()]
             interval = min(interval for _, interval in self.members.values())
             self._in_flight = (future, frozenset(self.members))

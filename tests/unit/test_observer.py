@@ -238,3 +238,24 @@ def test_a_wait_joining_during_a_read_gets_the_next_one(gate: Gate) -> None:
         late.leave()
 
     asyncio.run(scenario())
+
+
+def test_no_read_starts_while_no_wait_asks_for_one(gate: Gate) -> None:
+    """After a read, the next one waits for a member to ask: members busy reading their run's detail (or
+    about to leave) cost no list read nobody uses."""
+
+    async def scenario() -> None:
+        hook = FakeHook(lists("a"))
+        member = await join(KIND, hook, {"job": "a", "run": "a-0"}, 0.01)
+        assert member
+        await member.look(hook, {"run": "a-0"})
+        assert gate.event is not None
+        gate.event.set()  # the pause is over, but nobody asks for rows
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert member.observer.reads == 1 and hook.sent == [("list", "a")]
+        await member.look(hook, {"run": "a-0"})  # a member asks: the read starts at once
+        assert member.observer.reads == 2 and hook.sent == [("list", "a")] * 2
+        member.leave()
+
+    asyncio.run(scenario())
