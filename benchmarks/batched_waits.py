@@ -65,11 +65,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--waits", type=int, default=1000)
     parser.add_argument("--limit", type=int, default=40, help="requests per 10 s per credential (backfill)")
-    parser.add_argument("--poll-interval", type=float, default=5.0)
+    parser.add_argument("--poll-interval", type=float, default=30.0, help="the operators' default")
     parser.add_argument("--speed", type=float, default=2.0, help="virtual seconds per real second")
+    parser.add_argument(
+        "--longest-run", type=float, default=480.0, help="backfill runs last 30 s to this (virtual seconds)"
+    )
     args = parser.parse_args()
     per_kind = args.waits // 4
-    backfill = build(args.waits, max_duration=120.0, per_job=per_kind // 5)
+    backfill = build(args.waits, max_duration=args.longest_run, per_job=per_kind // 5)
     distinct = build(args.waits, max_duration=120.0, per_job=1)
     runs = {}
     for name, scenario, limit in (("backfill", backfill, args.limit), ("distinct jobs", distinct, None)):
