@@ -6,14 +6,20 @@ polling its own run (per-run, as before) - against the same scenario, reset in b
 - backfill: 1,000 deferred waits under the gateway's limit (40 requests per 10 s per credential). The
   v1 and v2 waits are 50 instances of each of 5 jobs per kind (a backfill); the quality waits are
   reruns of 250 jobs (a job reruns once at a time) served by one workspace list, and the ModelArts
-  waits 250 visualization jobs served by one project list.
+  waits 250 visualization jobs served by one project list. Runs last 30 s to ``--longest-run``
+  (virtual), so at 2x they end over about four real minutes; the waits poll at the operators' default.
 - no regression: 1,000 waits over 1,000 distinct jobs (no two share a list), without a limit: batching
   cannot help, and must cost no more requests, lateness or CPU.
 
 Reported: requests, 429s, waits failed, right outcomes, how late each wait learned that its run ended
 (median, p95), CPU per status poll. The last line is the RESULT of the backfill workload.
 
-    python benchmarks/batched_waits.py [--waits 1000] [--poll-interval 5] [--speed 2]
+    python benchmarks/batched_waits.py [--waits 1000] [--poll-interval 30] [--longest-run 480] [--speed 2]
+
+Where batching stops helping: a run's end costs a read the list does not replace (a v1 instance's
+detail, a quality run's per-rule results, a failed v2 run's nodes). Those reads must fit in what the
+list reads leave of the limit; ``--poll-interval 5 --longest-run 120`` (1,000 ends within a minute)
+shows the ends queueing behind the budget (see docs/performance.md).
 """
 
 from __future__ import annotations
