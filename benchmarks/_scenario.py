@@ -15,8 +15,11 @@ BASE_MS = 1_795_000_000_000  # a fixed day: plan times are relative to it
 KINDS = ("v1", "v2", "quality", "visualization")
 
 
-def build(waits: int, seed: int = 7, fail_share: float = 0.1, max_duration: float = 240.0) -> dict[str, Any]:
-    """The scenario, with ``_targets``: one entry per wait (kind, ids, expected outcome)."""
+def build(
+    waits: int, seed: int = 7, fail_share: float = 0.1, max_duration: float = 240.0, per_job: int = 10
+) -> dict[str, Any]:
+    """The scenario, with ``_targets``: one entry per wait (kind, ids, expected outcome); the Factory
+    waits (v1, v2) are ``per_job`` instances of each job (a backfill)."""
     rng = random.Random(seed)
     per_kind = waits // len(KINDS)
     targets: list[dict[str, Any]] = []
@@ -28,10 +31,10 @@ def build(waits: int, seed: int = 7, fail_share: float = 0.1, max_duration: floa
 
     for version in ("v1", "v2"):
         for index in range(per_kind):
-            if index % 10 == 0:
+            if index % per_job == 0:
                 factory_jobs.append(
                     {
-                        "name": f"bench_{version}_{index // 10:03d}",
+                        "name": f"bench_{version}_{index // per_job:03d}",
                         "workspace": "ws-default",
                         "job_id": 800_000 + len(factory_jobs),
                         "nodes": nodes,
@@ -41,7 +44,7 @@ def build(waits: int, seed: int = 7, fail_share: float = 0.1, max_duration: floa
             job = factory_jobs[-1]
             succeed, duration = outcome()
             instance_id = 100_000 + len(targets)
-            plan_time = BASE_MS - (index % 10 + 1) * 3_600_000
+            plan_time = BASE_MS - (index % per_job + 1) * 3_600_000
             restart = {"outcome": "success" if succeed else "fail", "lag": 2, "wait": 1, "duration": duration}
             if not succeed:
                 restart["failed_node"] = "load"
@@ -76,7 +79,10 @@ def build(waits: int, seed: int = 7, fail_share: float = 0.1, max_duration: floa
                 "rule_type": 1,
                 "workspace": "ws-default",
                 "rules": [{"sub_rule_id": 1}],
-                "runs": [{"run_status": "SUCCESS" if succeed else "FAILED", "lag": 2, "duration": duration}],
+                # reruns 5 ms apart: 250 runs starting at one instant would hold more rows than a page
+                "runs": [
+                    {"run_status": "SUCCESS" if succeed else "FAILED", "lag": 2 + index * 0.005, "duration": duration}
+                ],
             }
         )
         targets.append({"kind": "quality", "rule_id": rule_id, "succeed": succeed})
@@ -142,7 +148,7 @@ def act_on_all(targets: list[dict[str, Any]], poll_interval: float, deadline_s: 
         operator.validate_arguments(rendered=True)
         watch = operator.act(operator.hook, operator.prepare(operator.hook).watch)
         now = time.time()
-        trigger = getattr(status, operator.trigger_name)(
+        trigger = status.trigger_for(operator.kind)(
             watch=watch,
             deadline=now + deadline_s,
             poll_interval=poll_interval,

@@ -2,7 +2,8 @@
 
 Reads a JSON job from argv[1] and prints a JSON result line:
 - ``{"impl": "ours", "triggers": [[class path, kwargs], ...]}``: run each of this provider's triggers
-  to its first event; report when each wait learned its outcome;
+  to its first event; report when each wait learned its outcome (``"per_run": true``: every wait polls
+  its own run, as before the list observers);
 - ``{"impl": "http", "count": N, "endpoint": "/path/{n}", "poke_interval": s, "duration": s}``: run N
   ``HttpSensorTrigger`` polling the emulator for ``duration`` seconds (the anchor).
 With ``BENCH_PROFILE=file`` our loop runs under cProfile and the stats go to ``file``.
@@ -39,10 +40,19 @@ def count_polls(cls: type, method: str) -> None:
     setattr(cls, method, counted)
 
 
-def build_ours(triggers: list) -> list:
+def build_ours(triggers: list, per_run: bool = False) -> list:
     """Our triggers from their serialized form, with what they use at run time already imported."""
     import aiohttp  # noqa: F401
     import tenacity  # noqa: F401
+
+    from airflow_provider_dataarts.triggers import observer
+
+    if per_run:
+
+        async def no_group(*args, **kwargs):
+            return None
+
+        observer.join = no_group
 
     from airflow_provider_dataarts.hooks.dataarts_async import DataArtsAsyncHook
     from airflow_provider_dataarts.runs import factory_instances, job_instance, quality, visualization  # noqa: F401
@@ -88,7 +98,7 @@ def main() -> None:
     import airflow.triggers.base  # noqa: F401 - what every triggerer has loaded
 
     if job["impl"] == "ours":
-        built = build_ours(job["triggers"])
+        built = build_ours(job["triggers"], job.get("per_run", False))
         cpu, wall = time.process_time(), time.monotonic()
         if os.environ.get("BENCH_PROFILE"):
             import cProfile

@@ -89,12 +89,15 @@ def scan_window(
     longest: int,
     at_least: int = 0,
     scan: Scan | None = None,
+    time_of: Callable[[T], int | None] | None = None,
 ) -> Steps[list[T]]:
     """Every row ``fetch(after, before)`` lists for times in ``[low, high]`` (inclusive), offset never used.
 
     ``high`` None reads up to the later of ``at_least`` and the service's now, plus :data:`MARGIN_MS`.
     Parts of at most ``longest`` ms are asked for with exclusive bounds; a part whose total exceeds what
-    one page returned is halved.
+    one page returned is cut in two: at the median ``time_of`` the rows that page showed, where given
+    and inside the part (rows cluster: a burst of reruns within a second in a window of hours would
+    cost a halving per doubling of the window), else in the middle. Either cut covers the part.
     """
     scan = scan or Scan()
     rows: list[T] = []
@@ -113,10 +116,19 @@ def scan_window(
         if page.total <= len(page.items):
             rows.extend(page.items)
         elif first < last:
-            middle = (first + last) // 2
+            middle = _cut(page.items, first, last, time_of)
             pending += [(middle + 1, last), (first, middle)]
         else:
             raise ScanTooLargeError(f"{page.total} rows at one instant ({first}): more than a page holds")
+
+
+def _cut(rows: Iterable[T], first: int, last: int, time_of: Callable[[T], int | None] | None) -> int:
+    """Where to cut a full part ``[first, last]`` in two (``[first, cut]``, ``[cut + 1, last]``)."""
+    if time_of is not None:
+        times = sorted(t for t in map(time_of, rows) if isinstance(t, int) and first <= t < last)
+        if times:
+            return times[(len(times) - 1) // 2]
+    return (first + last) // 2
 
 
 def unique(rows: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:
@@ -171,7 +183,7 @@ def job_instances_since(
             job_name, min_plan_time=after, max_plan_time=before, limit=1000, offset=0, workspace=workspace
         )
 
-    rows = yield from scan_window(fetch, since, longest=V1_SPAN_MS, scan=scan)
+    rows = yield from scan_window(fetch, since, longest=V1_SPAN_MS, scan=scan, time_of=lambda row: row.plan_time)
     return [row for row in unique(rows, lambda row: row.instance_id) if row.job_name in (None, job_name)]
 
 
@@ -274,7 +286,9 @@ def quality_instances_between(
             workspace=workspace,
         )
 
-    rows = yield from scan_window(fetch, first, last, longest=QUALITY_SPAN_MS, scan=scan)
+    rows = yield from scan_window(
+        fetch, first, last, longest=QUALITY_SPAN_MS, scan=scan, time_of=lambda row: row.start_time
+    )
     return unique(rows, lambda row: row.id)
 
 

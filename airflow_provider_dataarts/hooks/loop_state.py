@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from airflow_provider_dataarts.api.responses import ApiResponse
     from airflow_provider_dataarts.api.settings import ConnectionSettings
+    from airflow_provider_dataarts.triggers.observer import Observer
 
 #: a hook's connection: connection id, region, project id, workspace
 SettingsKey = tuple[str, str | None, str | None, str | None]
@@ -43,7 +44,9 @@ class LoopState:
     - ``recent``: answers to reads, in flight or given in the last ``COALESCE_SECONDS``, shared with
       identical reads (expiry time and the future of the answer);
     - ``leases``: how many triggers are running on the loop (see :meth:`lease`);
-    - ``budgets``: one :class:`~.budget.RequestBudget` per credential and service endpoint.
+    - ``budgets``: one :class:`~.budget.RequestBudget` per credential and service endpoint;
+    - ``observers``: one list observer per group of deferred waits
+      (:class:`~airflow_provider_dataarts.triggers.observer.Observer`), while it has members.
 
     Lifetime: created by the first :func:`loop_state` call on a loop; dropped once the loop is closed, at
     the first :func:`loop_state` call on another loop (its futures refer to the loop, so the state would
@@ -58,6 +61,7 @@ class LoopState:
     recent: dict[ReadKey, tuple[float, asyncio.Future[ApiResponse]]] = field(default_factory=dict)
     leases: int = 0
     budgets: dict[tuple[str, str], RequestBudget] = field(default_factory=dict)
+    observers: dict[Hashable, Observer] = field(default_factory=dict)
 
     def session(self, verify: bool | str) -> aiohttp.ClientSession:
         """The shared ``aiohttp.ClientSession`` for a TLS setting (proxies from the env), opened if needed."""

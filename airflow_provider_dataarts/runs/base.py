@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from airflow_provider_dataarts.api import errors
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 #: a kind's watch type: a ``TypedDict``, since a watch travels as JSON (triggers, events, task state)
 W = TypeVar("W")
+#: what one batched list read gives (the rows of a group of watches)
+R = TypeVar("R")
 
 #: event statuses a wait ends with
 SUCCESS, FAILED, ALARMING, TIMEOUT, NOT_STARTED, ERROR = (
@@ -83,6 +85,23 @@ class Observation:
         }
 
 
+@dataclasses.dataclass(frozen=True)
+class Batch(Generic[W, R]):
+    """How one list read serves many deferred waits of a kind (the triggerer's observer runs it).
+
+    ``group`` names the list a watch is read from (its job and workspace, say), or None where only a
+    per-run read serves it (no window the list can be asked for). ``read`` reads the rows covering every
+    watch given (all of one group) through the scans, so the fidelity rules for windows, paging and
+    duplicate rows hold. ``observe`` makes a watch's observation from those rows, reading what the list
+    lacks (failed nodes, per-rule results) only once the run ended; None means the rows do not show the
+    run, and the wait reads it on its own that time (a missing row is never taken for an end).
+    """
+
+    group: Callable[[W], Hashable | None]
+    read: Callable[[list[W]], Steps[R]]
+    observe: Callable[[W, R], Steps[Observation | None]]
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Kind(Generic[W]):
     """A kind of remote run, declared once in its module's ``KIND``: its name, its watch type ``W``, how
@@ -93,6 +112,8 @@ class Kind(Generic[W]):
     visible change (new times or a new instance). Only then does "no new run within the start
     window" prove that an action with unknown outcome did not happen. ``watch`` is the ``TypedDict`` of
     the watch (for readers and tools; the functions' signatures carry it for the type checker).
+    ``batch``, where a list can report many runs at once, lets deferred waits of one group share one
+    list read per poll cycle (:class:`Batch`); waits in the worker always poll their own run.
     Kinds compare by identity: a trigger class is found by its ``KIND``, never by a name.
     """
 
@@ -102,6 +123,7 @@ class Kind(Generic[W]):
     stop: Callable[[W], Steps[None]] | None = None
     every_run_shows: bool = True
     watch: type[W] | None = None
+    batch: Batch[W, Any] | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -4,15 +4,21 @@ Watch: :class:`FactoryInstancesWatch`. A plan time's run is its newest row in th
 update the row or add one; see :func:`~airflow_provider_dataarts.api.scans.newest_runs`).
 The wait ends when every instance has started again and finished. There is no v2 stop API; the
 instances are stopped one by one with the v1 stop call (same DataArts Factory instance ids).
+
+Deferred, the waits on one job (and workspace) share one read of its v2 list per cycle (:data:`BATCH`):
+the window covering every member's plan times, in parts of at most a month; each wait keeps the rows
+of its own plan times. The failed instances' nodes are read from their detail once, at the end. A
+rerun naming instances of several jobs polls on its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, TypedDict
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from airflow_provider_dataarts.api.phases import Phase
-from airflow_provider_dataarts.runs.base import MAX_LISTED, Kind, Observation
+from airflow_provider_dataarts.runs.base import MAX_LISTED, Batch, Kind, Observation
 from airflow_provider_dataarts.runs.job_instance import failure_text
 
 if TYPE_CHECKING:
@@ -112,9 +118,16 @@ def describe(watch: FactoryInstancesWatch) -> str:
 
 
 def observe(watch: FactoryInstancesWatch) -> Steps[Observation]:
+    pairs = yield from collect(watch)
+    return (yield from _observation(watch, pairs))
+
+
+def _observation(
+    watch: FactoryInstancesWatch, pairs: list[tuple[FactoryTarget | None, FactoryInstance | None]]
+) -> Steps[Observation]:
+    """The watch's observation from its ``(target, newest run)`` pairs (the failed runs' details at the end)."""
     from airflow_provider_dataarts.api import calls
 
-    pairs = yield from collect(watch)
     instances = [instance for _, instance in pairs if instance is not None]
     started = bool(pairs) and all(_started(target, instance) for target, instance in pairs)
     phases = [instance.phase for instance in instances]
@@ -164,4 +177,60 @@ def stop(watch: FactoryInstancesWatch) -> Steps[None]:
             )
 
 
-KIND: Kind[FactoryInstancesWatch] = Kind("factory_instances", describe, observe, stop, watch=FactoryInstancesWatch)
+# --- many waits, one list read (deferred waits only: see triggers/observer.py) ----------------------
+
+
+def _plan_range(watch: FactoryInstancesWatch) -> tuple[str, str | None, int, int] | None:
+    """``(job, workspace, first plan time, last plan time)`` of a watch on one job, else None."""
+    window = watch.get("window")
+    if window:
+        return watch["job_name"], watch.get("workspace"), window[0], window[1]
+    groups = _groups(watch)
+    if len(groups) != 1:
+        return None
+    ((job_name, workspace), targets), *_ = groups.items()
+    plan_times = [target["plan_time"] for target in targets]
+    return job_name, workspace, min(plan_times), max(plan_times)
+
+
+def batch_group(watch: FactoryInstancesWatch) -> Hashable | None:
+    found = _plan_range(watch)
+    return None if found is None else found[:2]
+
+
+def batch_read(watches: list[FactoryInstancesWatch]) -> Steps[list[FactoryInstance]]:
+    """Every row of the job planned between the members' first and last plan times (reruns' rows too)."""
+    from airflow_provider_dataarts.api import scans
+
+    ranges = [found for found in map(_plan_range, watches) if found is not None]
+    job_name, workspace = ranges[0][:2]
+    return (
+        yield from scans.list_all_factory_instances(
+            job_name,
+            min_plan_time=min(found[2] for found in ranges),
+            max_plan_time=max(found[3] for found in ranges),
+            workspace=workspace,
+        )
+    )
+
+
+def batch_observe(watch: FactoryInstancesWatch, rows: list[FactoryInstance]) -> Steps[Observation | None]:
+    """The watch's observation from the rows of its own plan times (a missing one: not started yet)."""
+    from airflow_provider_dataarts.api import scans
+
+    _, _, first, last = cast(tuple[str, str | None, int, int], _plan_range(watch))
+    newest = scans.newest_runs(row for row in rows if first <= row.plan_time <= last)
+    if watch.get("window"):
+        pairs: list[tuple[FactoryTarget | None, FactoryInstance | None]] = [
+            (None, instance) for _, instance in sorted(newest.items())
+        ]
+    else:
+        pairs = [(target, newest.get(target["plan_time"])) for target in watch.get("targets") or ()]
+    return (yield from _observation(watch, pairs))
+
+
+BATCH: Batch[FactoryInstancesWatch, list[FactoryInstance]] = Batch(batch_group, batch_read, batch_observe)
+
+KIND: Kind[FactoryInstancesWatch] = Kind(
+    "factory_instances", describe, observe, stop, watch=FactoryInstancesWatch, batch=BATCH
+)

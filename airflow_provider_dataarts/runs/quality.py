@@ -12,14 +12,20 @@ When the instance has finished its per-rule results are read and returned as the
 ``abnormal_table_status`` is the status of the abnormal-table *export* (SDK docstring), not a verdict,
 so no rule is ever called alarmed from it; ``ALARMING`` is the instance's own documented status.
 DataArts Quality has no stop API in the SDK.
+
+Deferred, the waits of one workspace (and task type) share one read of the instance list per cycle
+(:data:`BATCH`): the window from the earliest member's ``since`` to the service's now (the list has no
+job filter, so one read serves every job's runs). Per-rule results are read once, when the run ended.
+A watch without ``since`` (a sensor on an instance id) searches windows widening back from now, on its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
 
 from airflow_provider_dataarts.api.phases import Phase
-from airflow_provider_dataarts.runs.base import MAX_LISTED, Kind, Observation
+from airflow_provider_dataarts.runs.base import MAX_LISTED, Batch, Kind, Observation
 
 if TYPE_CHECKING:
     from airflow_provider_dataarts.api.calls import Steps
@@ -88,6 +94,10 @@ def _new_run(watch: QualityInstanceWatch) -> Steps[QualityInstance | None]:
     runs = yield from scans.quality_runs_of(
         rule_id, since=since, task_type=task_type_of(watch), workspace=watch.get("workspace")
     )
+    return _first_new(watch, runs)
+
+
+def _first_new(watch: QualityInstanceWatch, runs: list[QualityInstance]) -> QualityInstance | None:
     known = {str(instance_id) for instance_id in watch.get("known") or ()}
     new = [instance for instance in runs if instance.id not in known]
     return min(new, key=lambda instance: (instance.start_time or 0, instance.id)) if new else None
@@ -106,6 +116,13 @@ def observe(watch: QualityInstanceWatch) -> Steps[Observation]:
             task_type=task_type_of(watch),
             workspace=watch.get("workspace"),
         )
+    return (yield from _observation(watch, instance))
+
+
+def _observation(watch: QualityInstanceWatch, instance: QualityInstance | None) -> Steps[Observation]:
+    """The run as its list row shows it; its per-rule results read once it has finished."""
+    from airflow_provider_dataarts.api import scans
+
     if instance is None:
         return Observation(False, Phase.IN_PROGRESS, "not listed yet", {"instance_id": watch.get("instance_id")})
     results: list[QualityRuleResult] = []
@@ -119,4 +136,43 @@ def observe(watch: QualityInstanceWatch) -> Steps[Observation]:
     return Observation(True, instance.phase, instance.run_status or "unknown", summarize(instance, results), failure)
 
 
-KIND: Kind[QualityInstanceWatch] = Kind("quality_instance", describe, observe, None, watch=QualityInstanceWatch)
+# --- many waits, one list read (deferred waits only: see triggers/observer.py) ----------------------
+
+
+def batch_group(watch: QualityInstanceWatch) -> Hashable | None:
+    """The workspace's list (of one task type), for a watch that knows from when its run can list."""
+    if watch.get("since") is None or (watch.get("instance_id") is None and watch.get("rule_id") is None):
+        return None
+    return (watch.get("workspace"), task_type_of(watch))
+
+
+def batch_read(watches: list[QualityInstanceWatch]) -> Steps[list[QualityInstance]]:
+    """Every instance listed from the members' earliest ``since`` to the service's now."""
+    from airflow_provider_dataarts.api import scans
+
+    first = watches[0]
+    since = min(cast(int, watch.get("since")) for watch in watches)
+    return (
+        yield from scans.quality_instances_between(
+            since, task_type=task_type_of(first), workspace=first.get("workspace")
+        )
+    )
+
+
+def batch_observe(watch: QualityInstanceWatch, rows: list[QualityInstance]) -> Steps[Observation | None]:
+    """The watched instance's row (a missing one: not listed yet, as on its own)."""
+    instance_id = watch.get("instance_id")
+    if instance_id is None:
+        since = cast(int, watch.get("since"))
+        mine = [row for row in rows if row.task_id == str(watch["rule_id"])]
+        instance = _first_new(watch, [row for row in mine if row.start_time is None or row.start_time >= since])
+    else:
+        instance = next((row for row in rows if row.id == str(instance_id)), None)
+    return (yield from _observation(watch, instance))
+
+
+BATCH: Batch[QualityInstanceWatch, list[QualityInstance]] = Batch(batch_group, batch_read, batch_observe)
+
+KIND: Kind[QualityInstanceWatch] = Kind(
+    "quality_instance", describe, observe, None, watch=QualityInstanceWatch, batch=BATCH
+)

@@ -5,8 +5,9 @@ operators and sensors find the trigger of their kind by the kind object itself (
 Airflow finds it again by its class path, which is what it stores.
 
 It observes the run through :class:`~airflow_provider_dataarts.hooks.dataarts_async.DataArtsAsyncHook`
-(no blocking call in the event loop, one HTTP session per loop), applies the shared rules of
-:func:`~airflow_provider_dataarts.runs.base.judge`, and reports the deadline as an event instead of
+(no blocking call in the event loop, one HTTP session per loop) - or, where its kind reads many runs in
+one list read, through its group's :class:`~.observer.Observer` (one read per cycle for all) - applies
+the shared rules of :func:`~airflow_provider_dataarts.runs.base.judge`, and reports the deadline as an event instead of
 relying on ``defer(timeout=...)``, so the task can stop the remote run and say why it failed.
 
 Kill handling: on Airflow 3.3+ the triggerer calls :meth:`on_kill` when a user fails, clears or marks
@@ -32,6 +33,7 @@ from airflow_provider_dataarts.api.errors import DataArtsTransportError
 if TYPE_CHECKING:
     from airflow_provider_dataarts.hooks.dataarts_async import DataArtsAsyncHook
     from airflow_provider_dataarts.runs.base import Kind
+    from airflow_provider_dataarts.triggers.observer import Membership
 
 log = logging.getLogger(__name__)
 
@@ -152,28 +154,48 @@ class DataArtsRunTrigger(BaseTrigger):
         kind = self.kind
         limits = Limits(self.deadline, self.poll_interval, self.start_deadline, self.deadline_name)
         hook, tracker = self.hook(), PollTracker(self.watch)
-        while True:
-            outcome: Observation | BaseException
-            try:  # a request that hangs must not hold the wait past its deadline
-                left = max(0.0, limits.deadline - time.time()) + DEADLINE_GRACE
-                outcome = await asyncio.wait_for(hook.run(kind.observe(tracker.watch)), timeout=left)
-            except asyncio.CancelledError:
-                raise
-            except TimeoutError:
-                outcome = DataArtsTransportError("the poll was still unanswered at the wait's deadline", sent=True)
-                log.warning("%s: %s", kind.describe(self.watch), outcome)
-            except Exception as error:
-                outcome = error
-                log.warning("%s: poll failed: %s", kind.describe(self.watch), error)
-            verdict = tracker.verdict(kind, outcome, limits)
-            self.watch = tracker.watch  # what a kill stops from now on
-            if verdict.event is not None:
-                self._fired = True
-                if verdict.event["status"] == TIMEOUT and self.deadline_name == "execution_timeout":
-                    await self._stop_at_execution_timeout(verdict.event)
-                yield TriggerEvent(verdict.event)
-                return
-            await sleep_on_tick(verdict.sleep)
+        membership = await self._join(hook)
+        try:
+            while True:
+                outcome: Observation | BaseException
+                try:  # a request that hangs must not hold the wait past its deadline
+                    left = max(0.0, limits.deadline - time.time()) + DEADLINE_GRACE
+                    look = membership.look(hook, tracker.watch) if membership else hook.run(kind.observe(tracker.watch))
+                    outcome = await asyncio.wait_for(look, timeout=left)
+                except asyncio.CancelledError:
+                    raise
+                except TimeoutError:
+                    outcome = DataArtsTransportError("the poll was still unanswered at the wait's deadline", sent=True)
+                    log.warning("%s: %s", kind.describe(self.watch), outcome)
+                except Exception as error:
+                    outcome = error
+                    log.warning("%s: poll failed: %s", kind.describe(self.watch), error)
+                verdict = tracker.verdict(kind, outcome, limits)
+                self.watch = tracker.watch  # what a kill stops from now on
+                if verdict.event is not None:
+                    self._fired = True
+                    if membership is not None:
+                        membership.leave()
+                    if verdict.event["status"] == TIMEOUT and self.deadline_name == "execution_timeout":
+                        await self._stop_at_execution_timeout(verdict.event)
+                    yield TriggerEvent(verdict.event)
+                    return
+                if membership is None:  # a member's next look waits for its group's next read
+                    await sleep_on_tick(verdict.sleep)
+        finally:
+            if membership is not None:
+                membership.leave()
+
+    async def _join(self, hook: DataArtsAsyncHook) -> Membership | None:
+        """The wait's place in the observer of its group, where its kind reads many runs in one list read
+        (:mod:`.observer`); None: it polls its own run."""
+        from airflow_provider_dataarts.triggers.observer import join
+
+        try:
+            return await join(self.kind, hook, self.watch, self.poll_interval)
+        except Exception as error:  # the connection could not be read: the first poll says why
+            log.warning("%s: polling on its own: %s", self.kind.describe(self.watch), error)
+            return None
 
     async def _stop_at_execution_timeout(self, event: dict[str, Any]) -> None:
         """The task's ``execution_timeout`` ends the task, not only the wait: Airflow 2 fails the resumed task

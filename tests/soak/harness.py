@@ -80,19 +80,25 @@ class Breaker(threading.Thread):
                 self._breaking, self._failures, self.target = self.target, 0, None
 
 
+#: the v1 instance list (the job is in the query): deferred v1 waits read it (their group's observer)
+V1_LIST = "jobs/instances/detail"
+
+
 def break_point(kind: str, plan: dict[str, Any]) -> tuple[str, str]:
-    """(the action's path suffix, a regex of the wait's status path)."""
+    """(the action's path suffix, a regex of the wait's status paths: the run's own read, and the list
+    its group's observer reads when the wait is deferred - one run at a time per emulator, so breaking a
+    list breaks only this run's waits on it)."""
     if kind in ("v1", "v2"):
         job = plan[kind][0].replace(" ", "%20")
         if kind == "v1":
             instance = plan["v1"][1]
-            return f"/instances/{instance}/restart", f"^/v1/[^/]+/jobs/{job}/instances/{instance}$"
+            return f"/instances/{instance}/restart", f"^/v1/[^/]+/(jobs/{job}/instances/{instance}|{V1_LIST})$"
         return f"/factory/jobs/{job}/instances/retry", f"^/v2/[^/]+/factory/jobs/{job}/instances/detail"
     if kind == "vis":
-        return f"/visualization-jobs/{plan['vis']}/restart", f"^/v1/[^/]+/visualization-jobs/{plan['vis']}$"
+        return f"/visualization-jobs/{plan['vis']}/restart", f"^/v1/[^/]+/visualization-jobs(/{plan['vis']})?$"
     if kind == "run":
         job = plan["run_job"].replace(" ", "%20")
-        return f"/jobs/{job}/run-immediate", f"^/v1/[^/]+/jobs/{job}/instances/[0-9]+$"
+        return f"/jobs/{job}/run-immediate", f"^/v1/[^/]+/(jobs/{job}/instances/[0-9]+|{V1_LIST})$"
     return "/quality/instances/restart", "^/v2/[^/]+/quality/instances$"
 
 
