@@ -58,6 +58,9 @@ def test_a_2xx_that_says_refused_is_refused_even_when_the_service_acted(live, ca
     """The answer is what counts: the task fails with its code (the one action it sent stands; a retry
     would find that run and wait for it)."""
     operator = case.build(live, True, {**FAST, "start_timeout": 60})
+    # the clock stands still: the run the service started anyway must not show up before the task has
+    # read the answer (a slow machine would let it, and the task would rightly wait for that run)
+    live.admin.set_speed(0)
     body = {"error_code": "DLF.0137", "error_msg": "The job instance does not exist."}
     live.admin.add_fault("rewrite", path=ACTION_PATHS[case.action], method="POST", status=200, body=body)
     with pytest.raises(DataArtsNotFoundError, match=r"DLF\.0137"):
