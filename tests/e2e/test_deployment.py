@@ -34,15 +34,16 @@ def _free_port() -> int:
 class Deployment:
     """The four Airflow processes, each in its own process group, logging to files in the home."""
 
-    def __init__(self, home: Path, env: dict[str, str], port: int) -> None:
+    def __init__(self, home: Path, env: dict[str, str], port: int, components: tuple[str, ...] = COMPONENTS) -> None:
         self.home, self.env, self.base = home, env, f"http://127.0.0.1:{port}"
+        self.components = components
         self.processes: dict[str, subprocess.Popen] = {}
         self._token: str | None = None
 
     def start(self) -> None:
         airflow = [sys.executable, "-m", "airflow"]
         subprocess.run([*airflow, "db", "migrate"], env=self.env, check=True, capture_output=True, timeout=300)
-        for name in COMPONENTS:
+        for name in self.components:
             log = open(self.home / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
             self.processes[name] = subprocess.Popen(
                 [*airflow, name], env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -61,7 +62,7 @@ class Deployment:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
-        for name in COMPONENTS:
+        for name in self.components:
             scan_text(self.log(name))
         for task_log in self.home.glob("logs/**/*.log"):
             scan_text(task_log.read_text(errors="replace"))
@@ -88,7 +89,7 @@ class Deployment:
             if value:
                 return value
             time.sleep(1)
-        logs = "\n".join(f"--- {name}\n{self.log(name)[-2000:]}" for name in COMPONENTS)
+        logs = "\n".join(f"--- {name}\n{self.log(name)[-2000:]}" for name in self.components)
         pytest.fail(f"timed out waiting for {what}\n{logs}")
 
 

@@ -1,0 +1,62 @@
+"""A task of the example pipeline in Airflow 3's UI, in Chromium: its console link and its XCom summary.
+
+The pipeline runs in a real deployment (scheduler, DAG processor, triggerer, API server) against the
+emulator; the task instance page must show the console extra link, pointing where the docs say, and
+the XCom summary the operator pushed, readable as text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.e2e.test_deployment import PIPELINE, deployment  # noqa: F401 - the module's deployment
+
+pytestmark = [pytest.mark.browser, pytest.mark.airflow3, pytest.mark.deployment, pytest.mark.timeout(600)]
+TASK = "rerun_failed_instances"
+
+
+@pytest.fixture(scope="module")
+def pipeline_run(deployment: Any) -> tuple[Any, str]:  # noqa: F811
+    running, _ = deployment
+    running.wait_for(f"{PIPELINE} to be parsed", lambda: running.api("GET", f"/api/v2/dags/{PIPELINE}").ok, 120)
+    created = running.api("POST", f"/api/v2/dags/{PIPELINE}/dagRuns", json={"logical_date": None})
+    assert created.ok, created.text
+    run_id = created.json()["dag_run_id"]
+
+    def finished() -> str | None:
+        state = running.api("GET", f"/api/v2/dags/{PIPELINE}/dagRuns/{run_id}").json()["state"]
+        return state if state in ("success", "failed") else None
+
+    assert running.wait_for("the pipeline run to finish", finished, timeout=300) == "success"
+    return running, run_id
+
+
+def test_the_task_page_shows_the_console_link_and_the_xcom_summary(pipeline_run, page) -> None:
+    running, run_id = pipeline_run
+    task_page = f"{running.base}/dags/{PIPELINE}/runs/{run_id}/tasks/{TASK}"
+    page.goto(f"{task_page}/details")  # Airflow 3.3's task instance page lists extra links under Details
+    link = page.get_by_role("link", name="DataArts Factory instance")
+    link.wait_for()
+    screenshot(page, "task-instance-console-link")
+    target = urlparse(link.get_attribute("href"))
+    assert (target.scheme, target.netloc, target.path) == ("https", "console.huaweicloud.com", "/dataartsstudio/")
+    query = parse_qs(target.query)
+    expected = {"region": ["emulator-1"], "workspace": ["ws-default"], "job_name": ["nightly_sales"]}
+    assert {key: query.get(key) for key in expected} == expected
+
+    page.goto(f"{running.base}/xcoms")  # Browse > XCom
+    page.get_by_role("button", name="Expand all extra JSON").click()  # unfold the values
+    row = page.get_by_role("row").filter(has_text=TASK).filter(has_text="return_value")
+    screenshot(page, "task-instance-xcom", full_page=True)
+    pushed = running.api(
+        "GET", f"/api/v2/dags/{PIPELINE}/dagRuns/{run_id}/taskInstances/{TASK}/xcomEntries/return_value"
+    ).json()["value"]
+    value = pushed if isinstance(pushed, dict) else json.loads(pushed)
+    shown = row.inner_text()
+    for key in ("outcome", "job_name"):  # the summary's fields, readable on the page
+        assert key in shown and str(value[key]) in shown, (key, shown[:2000])
