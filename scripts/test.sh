@@ -3,6 +3,8 @@
 # documentation (warnings are errors); the release checks (wheel, sdist, a clean pip install); the
 # compatibility jobs (lowest Python with every dependency at its floor, Airflow 3.1 and 3.2, Python 3.13).
 # Every test talks to the bundled emulator over HTTP on 127.0.0.1; nothing reaches Huawei Cloud.
+# The browser tests (tests/browser, Airflow's UI in Chromium) run where /usr/bin/chromium is installed
+# (apt-get install -y chromium) and are skipped elsewhere; scripts/screenshots.sh reruns them for the docs.
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 started=$(date +%s)
 

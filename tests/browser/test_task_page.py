@@ -8,6 +8,7 @@ the XCom summary the operator pushed, readable as text.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -52,11 +53,40 @@ def test_the_task_page_shows_the_console_link_and_the_xcom_summary(pipeline_run,
     page.goto(f"{running.base}/xcoms")  # Browse > XCom
     page.get_by_role("button", name="Expand all extra JSON").click()  # unfold the values
     row = page.get_by_role("row").filter(has_text=TASK).filter(has_text="return_value")
-    screenshot(page, "task-instance-xcom", full_page=True)
+    from playwright.sync_api import expect
+
     pushed = running.api(
         "GET", f"/api/v2/dags/{PIPELINE}/dagRuns/{run_id}/taskInstances/{TASK}/xcomEntries/return_value"
     ).json()["value"]
     value = pushed if isinstance(pushed, dict) else json.loads(pushed)
+    expect(row).to_contain_text("outcome")  # the value loads after the row ("Loading...")
+    screenshot(page, "task-instance-xcom", full_page=True)
     shown = row.inner_text()
     for key in ("outcome", "job_name"):  # the summary's fields, readable on the page
         assert key in shown and str(value[key]) in shown, (key, shown[:2000])
+
+
+def test_a_failed_runs_log_names_the_failed_node_and_its_log_path_near_the_top(deployment, page) -> None:  # noqa: F811
+    """The pipeline against the failure scenario: the rerun ends failed, and the task's log in the UI says
+    which node failed and where its log is, among its first lines."""
+    from airflow_provider_dataarts.emulator import server
+
+    running, emulator = deployment
+    emulator.admin.reset(Path(server.__file__).parent / "scenarios" / "pipeline_failure.json")
+    created = running.api("POST", f"/api/v2/dags/{PIPELINE}/dagRuns", json={"logical_date": None})
+    assert created.ok, created.text
+    run_id = created.json()["dag_run_id"]
+
+    def finished() -> str | None:
+        state = running.api("GET", f"/api/v2/dags/{PIPELINE}/dagRuns/{run_id}").json()["state"]
+        return state if state in ("success", "failed") else None
+
+    assert running.wait_for("the failing pipeline run to finish", finished, timeout=300) == "failed"
+    page.goto(f"{running.base}/dags/{PIPELINE}/runs/{run_id}/tasks/{TASK}")  # the Logs tab
+    failure = page.get_by_text("failed nodes: load (fail, log obs://").first
+    failure.wait_for()
+    screenshot(page, "task-instance-failed-log")
+    lines = [line for line in page.locator("body").inner_text().splitlines() if line.strip()]
+    first = next(n for n, line in enumerate(lines) if "failed nodes: load (fail, log obs://" in line)
+    start = next(n for n, line in enumerate(lines) if "Log message source details" in line)
+    assert first - start <= 15, lines[start : first + 1]  # near the top of the task's log
