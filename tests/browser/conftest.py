@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_deployment import ROOT, Deployment, _free_port
+from tests.e2e.test_deployment import ROOT, Deployment, _free_port, airflow_env
 
 CHROMIUM = os.environ.get("DATAARTS_CHROMIUM", "/usr/bin/chromium")
 #: flags that keep a headless Chromium off the network and quiet in a container
@@ -40,30 +40,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
-
-
-def airflow_env(home: Path, port: int, connection_json: str, dags: Path) -> dict[str, str]:
-    """An Airflow 3 home on SQLite with the simple auth manager (everyone admin) and connection tests on."""
-    return {
-        **os.environ,
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(dags),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
-        "AIRFLOW__API__HOST": "127.0.0.1",
-        "AIRFLOW__API__PORT": str(port),
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
-        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
-        "AIRFLOW__CORE__PARALLELISM": "4",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
-        "AIRFLOW__CORE__TEST_CONNECTION": "Enabled",
-        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
-        "AIRFLOW_CONN_DATAARTS_DEFAULT": connection_json,
-        "DATAARTS_EXAMPLE_POLL_INTERVAL": "1",
-    }
 
 
 @pytest.fixture(scope="module")

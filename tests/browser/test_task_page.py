@@ -25,15 +25,8 @@ TASK = "rerun_failed_instances"
 def pipeline_run(deployment: Any) -> tuple[Any, str]:  # noqa: F811
     running, _ = deployment
     running.wait_for(f"{PIPELINE} to be parsed", lambda: running.api("GET", f"/api/v2/dags/{PIPELINE}").ok, 120)
-    created = running.api("POST", f"/api/v2/dags/{PIPELINE}/dagRuns", json={"logical_date": None})
-    assert created.ok, created.text
-    run_id = created.json()["dag_run_id"]
-
-    def finished() -> str | None:
-        state = running.api("GET", f"/api/v2/dags/{PIPELINE}/dagRuns/{run_id}").json()["state"]
-        return state if state in ("success", "failed") else None
-
-    assert running.wait_for("the pipeline run to finish", finished, timeout=300) == "success"
+    run_id, state = running.run_dag(PIPELINE)
+    assert state == "success"
     return running, run_id
 
 
@@ -73,15 +66,8 @@ def test_a_failed_runs_log_names_the_failed_node_and_its_log_path_near_the_top(d
 
     running, emulator = deployment
     emulator.admin.reset(Path(server.__file__).parent / "scenarios" / "pipeline_failure.json")
-    created = running.api("POST", f"/api/v2/dags/{PIPELINE}/dagRuns", json={"logical_date": None})
-    assert created.ok, created.text
-    run_id = created.json()["dag_run_id"]
-
-    def finished() -> str | None:
-        state = running.api("GET", f"/api/v2/dags/{PIPELINE}/dagRuns/{run_id}").json()["state"]
-        return state if state in ("success", "failed") else None
-
-    assert running.wait_for("the failing pipeline run to finish", finished, timeout=300) == "failed"
+    run_id, state = running.run_dag(PIPELINE)
+    assert state == "failed"
     page.goto(f"{running.base}/dags/{PIPELINE}/runs/{run_id}/tasks/{TASK}")  # the Logs tab
     failure = page.get_by_text("failed nodes: load (fail, log obs://").first
     failure.wait_for()

@@ -76,6 +76,18 @@ class Deployment:
         headers = {"Authorization": f"Bearer {self._token}", **kwargs.pop("headers", {})}
         return requests.request(method, f"{self.base}{path}", headers=headers, timeout=30, **kwargs)
 
+    def run_dag(self, dag_id: str, timeout: float = 300) -> tuple[str, str]:
+        """Trigger ``dag_id`` through the REST API and wait for the run to end: (run id, final state)."""
+        created = self.api("POST", f"/api/v2/dags/{dag_id}/dagRuns", json={"logical_date": None})
+        assert created.ok, created.text
+        run_id = created.json()["dag_run_id"]
+
+        def finished() -> str | None:
+            state = self.api("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}").json()["state"]
+            return state if state in ("success", "failed") else None
+
+        return run_id, self.wait_for(f"the {dag_id} run to finish", finished, timeout)
+
     def wait_for(self, what: str, check, timeout: float):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -93,6 +105,31 @@ class Deployment:
         pytest.fail(f"timed out waiting for {what}\n{logs}")
 
 
+def airflow_env(home: Path, port: int, connection_json: str, dags: Path) -> dict[str, str]:
+    """An Airflow 3 home on SQLite, LocalExecutor, the simple auth manager (everyone admin), connection
+    tests enabled, and the emulator as ``dataarts_default``."""
+    return {
+        **os.environ,
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(dags),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
+        "AIRFLOW__API__HOST": "127.0.0.1",
+        "AIRFLOW__API__PORT": str(port),
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+        "AIRFLOW__CORE__PARALLELISM": "4",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
+        "AIRFLOW__CORE__TEST_CONNECTION": "Enabled",
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+        "AIRFLOW_CONN_DATAARTS_DEFAULT": connection_json,
+        "DATAARTS_EXAMPLE_POLL_INTERVAL": "1",
+    }
+
+
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
     from airflow_provider_dataarts.emulator import Emulator
@@ -100,25 +137,7 @@ def deployment(tmp_path_factory):
     home = tmp_path_factory.mktemp("airflow-deployment")
     port = _free_port()
     with Emulator(scenario="examples", speed=120) as emulator:
-        env = {
-            **os.environ,
-            "AIRFLOW_HOME": str(home),
-            "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "example_dags"),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
-            "AIRFLOW__API__HOST": "127.0.0.1",
-            "AIRFLOW__API__PORT": str(port),
-            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
-            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
-            "AIRFLOW__CORE__PARALLELISM": "4",
-            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
-            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-            "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
-            "AIRFLOW_CONN_DATAARTS_DEFAULT": emulator.connection_json(),
-            "DATAARTS_EXAMPLE_POLL_INTERVAL": "1",
-        }
+        env = airflow_env(home, port, emulator.connection_json(), ROOT / "example_dags")
         running = Deployment(home, env, port)
         running.start()
         try:
@@ -138,15 +157,7 @@ def test_pipeline_runs_in_a_real_deployment(deployment) -> None:
     running, emulator = deployment
     running.wait_for(f"{PIPELINE} to be parsed", lambda: running.api("GET", f"/api/v2/dags/{PIPELINE}").ok, 120)
     emulator.admin.clear_requests()
-    created = running.api("POST", f"/api/v2/dags/{PIPELINE}/dagRuns", json={"logical_date": None})
-    assert created.ok, created.text
-    run_id = created.json()["dag_run_id"]
-
-    def finished() -> str | None:
-        state = running.api("GET", f"/api/v2/dags/{PIPELINE}/dagRuns/{run_id}").json()["state"]
-        return state if state in ("success", "failed") else None
-
-    state = running.wait_for("the pipeline run to finish", finished, timeout=300)
+    run_id, state = running.run_dag(PIPELINE)
     tasks = running.api("GET", f"/api/v2/dags/{PIPELINE}/dagRuns/{run_id}/taskInstances").json()["task_instances"]
     states = {task["task_id"]: task["state"] for task in tasks}
     assert state == "success", (states, running.log("triggerer")[-4000:])
