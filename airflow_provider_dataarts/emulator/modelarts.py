@@ -66,15 +66,16 @@ class VisualizationJob:
         self.base = self.state(now)
         self.walk = Walk(now, int(lag * 1000), int(step * 1000), tuple(path))
 
-    def render(self, now: int) -> dict[str, Any]:
-        """The detail body (also used, minus ``is_success``, in the list)."""
+    def render(self, now: int, project_id: str) -> dict[str, Any]:
+        """The detail body (also used, minus ``is_success``, in the list). ``service_url`` has the form of
+        the API page's example: the job's TensorBoard page on the console."""
         status, since = self.state(now)
         return {
             "is_success": True,
             "job_name": self.job_name,
             "job_id": int(self.job_id) if self.job_id.isdigit() else self.job_id,  # a Long on the pages
             "status": status,
-            "service_url": f"https://modelarts.emulator.local/visualization/{self.job_id}/",
+            "service_url": f"https://console.huaweicloud.com/modelarts2/tensorboard/{project_id}/{self.job_id}/",
             "resource_id": f"vis-{self.job_id}",
             "job_desc": self.job_desc,
             "duration": now - since if status == RUNNING else 0,
@@ -128,7 +129,7 @@ def stop(st: EmulatorState, call: Call) -> tuple[int, Any]:
 
 def show(st: EmulatorState, call: Call) -> tuple[int, Any]:
     """GET /v1/{project_id}/visualization-jobs/{job_id}"""
-    return 200, _job(st, call).render(st.clock.now())
+    return 200, _job(st, call).render(st.clock.now(), st.project_id)
 
 
 def list_jobs(st: EmulatorState, call: Call) -> tuple[int, Any]:
@@ -149,7 +150,7 @@ def list_jobs(st: EmulatorState, call: Call) -> tuple[int, Any]:
             continue
         if workspace is not None and job.workspace_id != workspace:
             continue
-        item = job.render(now)
+        item = job.render(now, st.project_id)
         if status is not None and item["status"] != status:
             continue
         del item["is_success"]

@@ -88,7 +88,7 @@ def dump(st: EmulatorState) -> dict[str, Any]:
     now = st.clock.now()
     visualization = []
     for job in st.visualization.values():
-        item = job.render(now)
+        item = job.render(now, st.project_id)
         del item["is_success"]
         item["workspace_id"] = job.workspace_id
         item["scripted_restarts_left"] = len(job.script)
