@@ -2,9 +2,10 @@
 
 A user adds a *Huawei Cloud DataArts* connection through the form (AK/SK, then IAM user and password)
 and saves it: the metadata database must hold exactly what was typed. *Test* on the connection list
-answers "Bad Request" on Airflow 3.3.2 (the UI sends ``port: 0`` for a type without a port; fixed
-upstream by apache/airflow#73298) - asserted, so this test notices the release that fixes it - and the
-provider's side is proven through the API the UI calls, with the credentials in the body.
+answers "Bad Request" on Airflow 3.3.2 (the list sends ``port: 0`` for a connection stored without a
+port; fixed upstream by apache/airflow#73298) - asserted, so this test notices the release that fixes
+it; a connection stored with port 0 passes; and the provider's side is proven through the API the UI
+calls, with the credentials in the body.
 """
 
 from __future__ import annotations
@@ -70,24 +71,52 @@ def test_a_connection_added_through_the_form_holds_exactly_what_was_typed(api_se
 
 
 def test_the_test_button_on_airflow_3_3_2_answers_bad_request(api_server, page) -> None:
-    """Airflow 3.3.2's UI sends ``port: 0`` and its API refuses it before any provider code runs."""
+    """Airflow 3.3.2's list sends ``port: 0`` for a connection stored without a port, and its API refuses a
+    test whose port differs from the stored one (the password being masked) before any provider code runs."""
     import airflow
 
     running, emulator = api_server
     login, password, extra = _typed(emulator, "aksk")
     add_connection(page, running.base, "ui_test_button", login, password, extra)
     emulator.admin.clear_requests()
-    page.goto(f"{running.base}/connections")
-    row = page.get_by_role("row").filter(has_text="ui_test_button")
-    row.get_by_role("button", name=re.compile("test", re.IGNORECASE)).click()
-    toast = page.get_by_text(re.compile("Bad Request|successfully", re.IGNORECASE)).first
-    toast.wait_for()
+    fixed = airflow.__version__ != "3.3.2"  # a release with apache/airflow#73298 reaches the provider
+    toast = press_test(page, running.base, "ui_test_button", "Connection works" if fixed else "Bad Request")
     screenshot(page, "connection-test-button")
-    if airflow.__version__ == "3.3.2":
-        assert "Bad Request" in toast.inner_text()
+    if not fixed:
+        assert toast.splitlines()[:2] == ["Test Connection Failed", "Bad Request"], toast
         assert emulator.admin.requests() == []  # refused by Airflow: the provider was never asked
-    else:  # a release with apache/airflow#73298: the UI's test reaches the provider
-        assert "successfully" in toast.inner_text().lower()
+
+
+def test_the_test_button_works_for_a_connection_stored_with_port_0(api_server, page) -> None:
+    """The way around it the docs give: a connection stored with port 0 (the provider ignores the port) is
+    the same endpoint to Airflow's check, so *Test* reaches the provider, which signs its test read."""
+    running, emulator = api_server
+    login, password, extra = _typed(emulator, "aksk")
+    body = {"connection_id": "port_0", "conn_type": "huaweicloud_dataarts", "login": login, "password": password}
+    created = running.api("POST", "/api/v2/connections", json={**body, "port": 0, "extra": _json(extra)})
+    assert created.ok, created.text
+    emulator.admin.clear_requests()
+    toast = press_test(page, running.base, "port_0", "Connection works")
+    assert toast.startswith("Test Connection Successful"), toast
+    screenshot(page, "connection-test-button-port-0")
+    signed = [entry for entry in emulator.admin.requests() if entry["credential"] == login]
+    assert signed and all(entry["status"] == 200 for entry in signed), signed
+
+
+def press_test(page: Any, base: str, conn_id: str, expected: str) -> str:
+    """Press *Test* on the connection list's row of ``conn_id``; the text of the answer's toast once it
+    shows ``expected`` (its title is Airflow's "Test Connection Successful" / "Test Connection Failed")."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/connections")
+    row = page.get_by_role("row").filter(has_text=conn_id)
+    row.get_by_role("button", name=re.compile("test", re.IGNORECASE)).click()
+    title = page.get_by_text(re.compile("Test Connection (Successful|Failed)")).first
+    title.wait_for()
+    toast = title.locator("xpath=../..")  # the title with the message under it
+    expect(toast).to_contain_text(expected)
+    expect(toast).to_have_css("opacity", "1")  # shown, not fading in (for the picture)
+    return str(toast.inner_text())
 
 
 def test_the_api_the_ui_calls_tests_the_connection_with_a_signed_read(api_server) -> None:
