@@ -35,7 +35,8 @@ def tls_context(certfile: str | None, keyfile: str | None) -> ssl.SSLContext | N
 async def start_site(state: EmulatorState, port: int, context: ssl.SSLContext | None) -> tuple[web.BaseRunner, int]:
     """Start serving ``state`` on 127.0.0.1:port (0 = any free port); returns the runner and the port."""
     server = web.Server(EmulatorApp(state), access_log=None)
-    runner = web.ServerRunner(server, access_log=None, handle_signals=False)
+    # a stop waits at most a second for open keep-alive connections (aiohttp's default: a minute)
+    runner = web.ServerRunner(server, access_log=None, handle_signals=False, shutdown_timeout=1.0)
     await runner.setup()
     site = web.TCPSite(runner, HOST, port, ssl_context=context, reuse_address=True)
     await site.start()
