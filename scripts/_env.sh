@@ -57,6 +57,7 @@ python_for() {
 
 ensure_airflow3() {
   find_uv
+  [ -z "${DATAARTS_VENV_SYNCED:-}" ] || return 0  # scripts/test.sh synced it already
   step "Airflow 3 environment (.venv, from uv.lock)"
   timeout -k 10 900 "$UV" sync --frozen --quiet --python "$PY"
 }
