@@ -41,10 +41,10 @@ def huawei_page(value: Any) -> str | None:
         return None
     try:
         parts = urlsplit(value)
-        host = parts.hostname or ""
-    except ValueError:
+        host, port = parts.hostname or "", parts.port
+    except ValueError:  # a malformed address or port
         return None
-    if parts.scheme != "https" or "@" in parts.netloc or parts.port not in (None, 443) or not _HOST.fullmatch(host):
+    if parts.scheme != "https" or "@" in parts.netloc or port not in (None, 443) or not _HOST.fullmatch(host):
         return None
     return value if any(host == domain or host.endswith("." + domain) for domain in HUAWEI_DOMAINS) else None
 
