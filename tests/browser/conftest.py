@@ -1,13 +1,14 @@
 """Airflow's UI in a real browser: an API server beside the emulator, and Debian's Chromium driven by
 Playwright (Playwright's own browser download is not used: ``apt-get install chromium``).
 
-The tests skip where ``/usr/bin/chromium`` (or Playwright) is missing; ``scripts/test.sh`` installs
-Chromium where it can. Screenshots for the docs are written when ``DATAARTS_SCREENSHOTS`` names a
+The tests skip where ``/usr/bin/chromium`` (or Playwright) is missing; ``scripts/screenshots.sh`` installs
+Chromium (as root) and runs them. Screenshots for the docs are written when ``DATAARTS_SCREENSHOTS`` names a
 folder (``bash scripts/screenshots.sh``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -88,8 +89,6 @@ def screenshot(page: Any, name: str, **options: Any) -> None:
 
 def stored_connection(deployment: Deployment, conn_id: str) -> dict[str, Any]:
     """The connection as the metadata database holds it (the CLI shows the secrets; the REST API masks them)."""
-    import json
-
     done = subprocess.run(
         [sys.executable, "-m", "airflow", "connections", "get", conn_id, "-o", "json"],
         env=deployment.env,

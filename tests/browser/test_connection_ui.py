@@ -10,6 +10,7 @@ calls, with the credentials in the body.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -45,8 +46,6 @@ def add_connection(page: Any, base: str, conn_id: str, login: str, password: str
 
 def _typed(emulator: Any, auth_type: str) -> tuple[str, str, dict[str, str]]:
     connection = emulator.connection_json(auth_type)
-    import json
-
     data = json.loads(connection)
     extra = {key: str(value) for key, value in data["extra"].items()}
     return data["login"], data["password"], extra
@@ -61,8 +60,6 @@ def test_a_connection_added_through_the_form_holds_exactly_what_was_typed(api_se
     stored = stored_connection(running, conn_id)
     assert stored["conn_type"] == "huaweicloud_dataarts"
     assert (stored["login"], stored["password"]) == (login, password)
-    import json
-
     saved_extra = stored.get("extra_dejson") or json.loads(stored.get("extra") or "{}")
     assert saved_extra, sorted(stored)
     # what was typed, and the defaults the form showed for the fields left alone (nothing else)
@@ -93,7 +90,7 @@ def test_the_test_button_works_for_a_connection_stored_with_port_0(api_server, p
     running, emulator = api_server
     login, password, extra = _typed(emulator, "aksk")
     body = {"connection_id": "port_0", "conn_type": "huaweicloud_dataarts", "login": login, "password": password}
-    created = running.api("POST", "/api/v2/connections", json={**body, "port": 0, "extra": _json(extra)})
+    created = running.api("POST", "/api/v2/connections", json={**body, "port": 0, "extra": json.dumps(extra)})
     assert created.ok, created.text
     emulator.admin.clear_requests()
     toast = press_test(page, running.base, "port_0", "Connection works")
@@ -126,14 +123,14 @@ def test_the_api_the_ui_calls_tests_the_connection_with_a_signed_read(api_server
     login, password, extra = _typed(emulator, "aksk")
     body = {"connection_id": "rest_test", "conn_type": "huaweicloud_dataarts", "login": login, "password": password}
     emulator.admin.clear_requests()
-    answer = running.api("POST", "/api/v2/connections/test", json={**body, "extra": _json(extra)})
+    answer = running.api("POST", "/api/v2/connections/test", json={**body, "extra": json.dumps(extra)})
     assert answer.ok, answer.text
     assert answer.json()["status"] is True, answer.json()
     signed = [entry for entry in emulator.admin.requests() if entry["credential"] == login]
     assert signed and all(entry["status"] == 200 for entry in signed), signed
 
     wrong = running.api(
-        "POST", "/api/v2/connections/test", json={**body, "password": "not-the-secret", "extra": _json(extra)}
+        "POST", "/api/v2/connections/test", json={**body, "password": "not-the-secret", "extra": json.dumps(extra)}
     )
     assert wrong.ok, wrong.text
     result = wrong.json()
@@ -141,9 +138,3 @@ def test_the_api_the_ui_calls_tests_the_connection_with_a_signed_read(api_server
     assert "APIGW.0301" in result["message"] or "signature" in result["message"].lower(), result
     assert "secret key" in result["message"], result  # names the fix: check the access key and secret key
     assert "not-the-secret" not in result["message"]
-
-
-def _json(extra: dict[str, str]) -> str:
-    import json
-
-    return json.dumps(extra)
